@@ -1,0 +1,107 @@
+/**
+ * The one in-memory form every loader produces: all trees of a model flattened into typed arrays, plus the rules of
+ * the library that trained it. Loaders (`formats/*.ts`) build it once; evaluators, TreeSHAP and code generation only
+ * read it, so the hot path allocates nothing.
+ */
+
+/** Where the model came from; detected from the content by `loadModel`. */
+export type ModelFormat =
+  | 'xgboost-json'
+  | 'xgboost-dump'
+  | 'lightgbm-json'
+  | 'lightgbm-text'
+  | 'sklearn-json'
+  | 'ml-random-forest';
+
+/**
+ * How a split is decided, copied from the library that trained the model.
+ *
+ * - `xgboost`: x is cast to float32; NaN follows `defaultLeft`; numeric: `fround(x) < threshold` goes left
+ *   (thresholds stored as float32 values); categorical: the code is truncated toward zero, codes in the node's set go
+ *   RIGHT, every other code (unseen, negative, huge) goes left.
+ * - `lightgbm`: double. Before any tree, every |x| <= kZeroThreshold (1.0000000180025095e-35) becomes +0.0.
+ *   Numeric (per node `missingType`): None: NaN becomes 0.0, then `x <= threshold` goes left; Zero: NaN becomes 0.0,
+ *   and |x| <= kZeroThreshold follows `defaultLeft`; NaN: NaN follows `defaultLeft`; otherwise `x <= threshold` left.
+ *   Categorical: NaN goes right; c = trunc(x); c < 0 goes right; c in the node's set goes LEFT; otherwise right.
+ * - `sklearn`: x cast as `inputPrecision` says (float32 for the tree estimators, float64 for
+ *   HistGradientBoosting); `x <= threshold` (double) goes left; NaN follows `defaultLeft`; categorical (HGB bitsets):
+ *   c in the set goes LEFT, NaN follows `defaultLeft`.
+ */
+export type SplitRules = 'xgboost' | 'lightgbm' | 'sklearn';
+
+/** Per-node missing-value rule (LightGBM's `missing_type`); other libraries use MISSING_NAN with `defaultLeft`. */
+export const MISSING_NONE = 0;
+export const MISSING_ZERO = 1;
+export const MISSING_NAN = 2;
+
+/** Node has no category set. */
+export const NOT_CATEGORICAL = -1;
+
+/** Flat node storage shared by all trees; node indices are absolute into these arrays. */
+export interface NodeArrays {
+  /** Feature index of a split node, -1 for a leaf. */
+  readonly feature: Int32Array;
+  /** Split threshold (float32-representable for xgboost). Unused for leaves and categorical nodes. */
+  readonly threshold: Float64Array;
+  /** Absolute index of the left / right child; -1 for a leaf. */
+  readonly left: Int32Array;
+  readonly right: Int32Array;
+  /** 1 when a missing value goes left. */
+  readonly defaultLeft: Uint8Array;
+  /** MISSING_NONE | MISSING_ZERO | MISSING_NAN. */
+  readonly missingType: Uint8Array;
+  /** Index into `categories.offset` for a categorical split, NOT_CATEGORICAL otherwise. */
+  readonly categorySet: Int32Array;
+  /**
+   * Leaf output, already scaled the way the library scales it at prediction time (xgboost dart:
+   * fround(leaf * weight_drop); sklearn gradient boosting: learning_rate * value). Internal nodes: 0.
+   */
+  readonly value: Float64Array;
+  /** Training cover of the node (hessian sum / sample count), used by TreeSHAP. */
+  readonly cover: Float64Array;
+}
+
+/**
+ * Category sets as bitsets: set s covers words `offset[s]` to `offset[s + 1]` of `bits`; code c is in the set iff
+ * c >= 0, c < 32 * words and bit (c & 31) of word (c >>> 5) is set.
+ */
+export interface CategorySets {
+  readonly offset: Int32Array;
+  readonly bits: Uint32Array;
+}
+
+/** Turns the margins of one row (`numOutputs` values) into the library's prediction (`predictionWidth` values). */
+export type OutputTransform = (margin: Float64Array, out: Float64Array) => void;
+
+export interface TreeEnsemble {
+  readonly format: ModelFormat;
+  readonly rules: SplitRules;
+  /** Precision inputs are cast to before comparison. */
+  readonly inputPrecision: 'float32' | 'float64';
+  /** Precision of the running sum of leaves (xgboost: float32, starting from the base margin). */
+  readonly accumulation: 'float32' | 'float64';
+  readonly numFeatures: number;
+  readonly featureNames: readonly string[];
+  /** Number of margins per row (classes for multi-class, 1 otherwise). */
+  readonly numOutputs: number;
+  /** Values per row of the `prediction` output (1 for multi:softmax, numOutputs for softprob...). */
+  readonly predictionWidth: number;
+  /** The objective as the library names it (`reg:squarederror`, `binary sigmoid:1`, ...). */
+  readonly objective: string;
+  /** Margin each output starts from before any tree is added (xgboost base margin, sklearn init, else 0). */
+  readonly baseMargin: Float64Array;
+  /**
+   * When > 0, the margin is the sum of the trees divided by this (sklearn forests: number of estimators).
+   * 0 otherwise. LightGBM rf divides in its `transform` instead, since its raw score is the plain sum.
+   */
+  readonly marginDivisor: number;
+  /** Root node of tree i. */
+  readonly treeRoot: Int32Array;
+  /** Output (class) tree i adds to. */
+  readonly treeOutput: Int32Array;
+  readonly nodes: NodeArrays;
+  readonly categories: CategorySets;
+  readonly transform: OutputTransform;
+  /** Class labels for classifiers, when the format records them. */
+  readonly classes?: readonly (string | number)[];
+}
