@@ -1,0 +1,372 @@
+// The citizen page: reads the building form, asks the API for an estimate as the person types, and explains it.
+// Plain browser JavaScript with no build step and no third-party code, so that the page works offline and under
+// the server's `default-src 'self'` Content-Security-Policy (no inline script or style anywhere).
+
+const KBTU_PER_KWH = 3.412142;
+const LOCALE = 'en-US';
+const DEBOUNCE_MS = 400;
+const MAX_FACTORS = 6;
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+// People reading an estimate need its size, not false precision: three significant digits.
+const approx = new Intl.NumberFormat(LOCALE, { maximumSignificantDigits: 3 });
+const whole = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 0 });
+const oneDecimal = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 1 });
+const percent = new Intl.NumberFormat(LOCALE, { style: 'percent', maximumFractionDigits: 0 });
+
+const form = /** @type {HTMLFormElement} */ (document.getElementById('building-form'));
+const controls = /** @type {(HTMLInputElement | HTMLSelectElement)[]} */ (
+  Array.from(form.elements).filter((el) => el instanceof HTMLInputElement || el instanceof HTMLSelectElement)
+);
+const byId = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+const statusLine = byId('status');
+const touched = new Set();
+let debounceTimer = 0;
+let sequence = 0;
+/** @type {AbortController | undefined} */
+let inFlight;
+
+/** The visible label of a field, without its unit or "(optional)" tag. */
+function labelText(name) {
+  const label = form.querySelector(`label[for="${name}"]`);
+  return label?.firstChild?.textContent?.trim() ?? name;
+}
+
+/** Shows category names as people write them: the data spells some neighborhoods in capitals. */
+function displayName(value) {
+  const text = String(value);
+  if (text !== text.toUpperCase()) return text;
+  return text.toLowerCase().replace(/(^|[\s/-])(\p{L})/gu, (_, sep, ch) => sep + ch.toUpperCase());
+}
+
+// ---- categories from the model's own metadata: the API is the one source of truth -------------------------------
+
+function findSchema(node, seen = new Set()) {
+  if (!node || typeof node !== 'object' || seen.has(node)) return undefined;
+  seen.add(node);
+  if (node.properties && typeof node.properties === 'object' && 'primaryPropertyType' in node.properties) return node;
+  for (const child of Object.values(node)) {
+    const found = findSchema(child, seen);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function resolveRef(node, roots) {
+  if (!node || typeof node.$ref !== 'string' || !node.$ref.startsWith('#/')) return node;
+  const steps = node.$ref.slice(2).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  for (const root of roots) {
+    const target = steps.reduce((at, step) => (at && typeof at === 'object' ? at[step] : undefined), root);
+    if (target) return target;
+  }
+  return node;
+}
+
+function enumValues(node, roots) {
+  const schema = resolveRef(node, roots);
+  if (!schema || typeof schema !== 'object') return [];
+  if (Array.isArray(schema.enum)) return schema.enum.filter((v) => typeof v === 'string');
+  if (typeof schema.const === 'string') return [schema.const];
+  const parts = schema.anyOf ?? schema.oneOf ?? schema.allOf ?? [];
+  return Array.isArray(parts) ? parts.flatMap((part) => enumValues(part, roots)) : [];
+}
+
+/** Categories of one field: the input schema's enum, else the model's one-hot features for that input. */
+function categoriesOf(name, meta, schema) {
+  const fromSchema = schema ? enumValues(schema.properties[name], [schema, meta]) : [];
+  if (fromSchema.length > 0) return [...new Set(fromSchema)];
+  const features = Array.isArray(meta.features) ? meta.features : [];
+  const fromFeatures = features
+    .map((f) => f?.encoding)
+    .filter((e) => e && ((e.kind === 'one-hot' && e.input === name) || (e.kind === 'use-share' && /UseType$/.test(name))))
+    .map((e) => e.category ?? e.useType)
+    .filter((v) => typeof v === 'string');
+  return [...new Set(fromFeatures)].sort((a, b) => a.localeCompare(b));
+}
+
+function fillSelect(select, values) {
+  for (const value of values) select.append(new Option(displayName(value), value));
+}
+
+async function loadModelMetadata() {
+  const response = await fetch(new URL('v1/models/site-energy', document.baseURI), { headers: { accept: 'application/json' } });
+  if (!response.ok) throw new Error(`metadata ${response.status}`);
+  const meta = await response.json();
+  const schema = findSchema(meta);
+  for (const select of controls) {
+    if (!(select instanceof HTMLSelectElement) || select.dataset.kind === 'boolean') continue;
+    fillSelect(select, categoriesOf(select.name, meta, schema));
+  }
+  if (typeof meta.name === 'string' && typeof meta.version === 'string') {
+    byId('model-info').textContent = `Estimates from the model ${meta.name} ${meta.version}.`;
+  }
+}
+
+// ---- reading the form and the cheap checks done before asking the API -------------------------------------------
+
+/** Accepts what people type: "52,000" and "52 000" are 52000. */
+function parseNumber(raw) {
+  const text = raw.replace(/[\s,_]/g, '');
+  return /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(text) ? Number(text) : undefined;
+}
+
+function readForm() {
+  /** @type {Record<string, string | number | boolean>} */
+  const building = {};
+  /** @type {Record<string, string>} */
+  const problems = {};
+  const missing = [];
+  for (const control of controls) {
+    const raw = control.value.trim();
+    if (raw === '') {
+      if (control.required) missing.push(control.name);
+      continue;
+    }
+    if (control.dataset.kind === 'number') {
+      const value = parseNumber(raw);
+      if (value === undefined) problems[control.name] = `${labelText(control.name)} must be a number, written with digits.`;
+      else building[control.name] = value;
+    } else if (control.dataset.kind === 'boolean') {
+      building[control.name] = raw === 'true';
+    } else {
+      building[control.name] = raw;
+    }
+  }
+  return { building, problems, missing };
+}
+
+function clearErrors() {
+  for (const control of controls) {
+    control.removeAttribute('aria-invalid');
+    const slot = document.getElementById(`${control.name}-error`);
+    if (slot) { slot.textContent = ''; slot.hidden = true; }
+  }
+  const formError = byId('form-error');
+  formError.textContent = '';
+  formError.hidden = true;
+}
+
+function showError(name, message) {
+  const control = controls.find((c) => c.name === name);
+  const slot = document.getElementById(`${name}-error`);
+  if (!control || !slot) {
+    const formError = byId('form-error');
+    formError.textContent = [formError.textContent, message].filter(Boolean).join(' ');
+    formError.hidden = false;
+    return;
+  }
+  control.setAttribute('aria-invalid', 'true');
+  slot.textContent = slot.hidden ? message : `${slot.textContent} ${message}`;
+  slot.hidden = false;
+}
+
+/** The API names the field in `path` (`yearBuilt`, or `/yearBuilt`); anything else goes above the form. */
+function fieldOfPath(path) {
+  return String(path ?? '').replace(/^[#/.]+/, '').split(/[/.[]/)[0] ?? '';
+}
+
+function focusFirstError() {
+  const first = controls.find((c) => c.getAttribute('aria-invalid') === 'true');
+  (first ?? byId('form-error')).focus();
+}
+
+// ---- asking the API ---------------------------------------------------------------------------------------------
+
+async function postJson(path, body, signal) {
+  const response = await fetch(new URL(path, document.baseURI), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json, application/problem+json' },
+    body: JSON.stringify(body),
+    signal,
+  });
+  const data = await response.json().catch(() => null);
+  return { status: response.status, data };
+}
+
+async function update(fromSubmit) {
+  window.clearTimeout(debounceTimer);
+  const { building, problems, missing } = readForm();
+  clearErrors();
+  for (const [name, message] of Object.entries(problems)) showError(name, message);
+  for (const name of missing) {
+    if (fromSubmit || touched.has(name)) showError(name, `${labelText(name)} is needed for an estimate.`);
+  }
+  if (missing.length > 0 || Object.keys(problems).length > 0) {
+    inFlight?.abort();
+    sequence++;
+    showEstimate(false);
+    statusLine.textContent = missing.length > 0
+      ? `Fill in ${missing.map((n) => labelText(n).toLowerCase()).join(', ')} to see an estimate.`
+      : 'Please correct the highlighted fields.';
+    if (fromSubmit) focusFirstError();
+    return;
+  }
+
+  inFlight?.abort();
+  const controller = new AbortController();
+  inFlight = controller;
+  const mine = ++sequence;
+  statusLine.textContent = 'Estimating…';
+  try {
+    const [energy, emissions] = await Promise.all([
+      postJson('v1/predict?explain=true', building, controller.signal),
+      postJson('v1/models/ghg-emissions/predict', building, controller.signal),
+    ]);
+    if (mine !== sequence) return;
+    if (energy.status === 422 && Array.isArray(energy.data?.errors)) {
+      for (const error of energy.data.errors) showError(fieldOfPath(error.path), String(error.message));
+      showEstimate(false);
+      statusLine.textContent = 'Please check the highlighted fields.';
+      if (fromSubmit) focusFirstError();
+      return;
+    }
+    if (energy.status !== 200 || typeof energy.data?.value !== 'number') throw new Error(`predict ${energy.status}`);
+    renderEstimate(energy.data, emissions.status === 200 ? emissions.data : undefined, building);
+    if (fromSubmit && window.matchMedia('(max-width: 56rem)').matches) byId('results').scrollIntoView({ block: 'start' });
+  } catch (error) {
+    if (mine !== sequence || (error instanceof DOMException && error.name === 'AbortError')) return;
+    showEstimate(false);
+    statusLine.textContent = 'The estimate could not be computed right now. Please try again in a moment.';
+  }
+}
+
+// ---- showing the estimate ---------------------------------------------------------------------------------------
+
+function showEstimate(visible) {
+  byId('estimate').hidden = !visible;
+  // The status line repeats the estimate for screen readers; on screen the estimate itself says it.
+  statusLine.classList.toggle('visually-hidden', visible);
+}
+
+function renderEstimate(energy, emissions, building) {
+  const kbtu = energy.value;
+  const kbtuText = approx.format(kbtu);
+  const kbtuSlot = byId('energy-kbtu');
+  kbtuSlot.textContent = kbtuText;
+  kbtuSlot.dataset.value = String(kbtu);
+  byId('energy-kwh').textContent = approx.format(kbtu / KBTU_PER_KWH);
+
+  // The city's energy use intensity divides by the building's own floor area: parking is not heated or lit alike.
+  const parking = typeof building.propertyGfaParking === 'number' ? building.propertyGfaParking : 0;
+  const total = Number(building.propertyGfaTotal);
+  const area = total - parking > 0 ? total - parking : total;
+  byId('eui').textContent = oneDecimal.format(kbtu / area);
+  byId('eui-basis').textContent = parking > 0 ? `(over ${whole.format(area)} sq ft, parking excluded)` : `(over ${whole.format(area)} sq ft)`;
+
+  const { low, high, level } = energy.interval;
+  const rangeText = `between ${approx.format(low)} and ${approx.format(high)} kBtu a year`;
+  byId('interval').textContent = `There is a ${percent.format(level)} chance that the real figure is ${rangeText}.`;
+
+  let emissionsText = 'Not available right now.';
+  if (emissions && typeof emissions.value === 'number') {
+    emissionsText = `About ${approx.format(emissions.value)} ${emissions.unit} a year`;
+    if (emissions.interval) emissionsText += ` (likely between ${approx.format(emissions.interval.low)} and ${approx.format(emissions.interval.high)})`;
+    emissionsText += '.';
+  }
+  byId('ghg').textContent = emissionsText;
+
+  const warnings = [...(energy.warnings ?? [])];
+  for (const w of emissions?.warnings ?? []) if (!warnings.some((x) => x.message === w.message)) warnings.push(w);
+  const list = byId('warning-list');
+  list.replaceChildren(...warnings.map((w) => Object.assign(document.createElement('li'), { textContent: w.message })));
+  byId('warnings').hidden = warnings.length === 0;
+
+  renderFactors(energy, building);
+  showEstimate(true);
+  statusLine.textContent = `Estimated ${kbtuText} kBtu a year, ${rangeText}.`;
+}
+
+/** A factor in words: the building's own value, so that "Built in 1927" reads as a reason. */
+function describeFactor(field, building) {
+  const value = building[field];
+  if (value === undefined) return `${labelText(field)}: not given`;
+  switch (field) {
+    case 'yearBuilt': return `Built in ${value}`;
+    case 'numberOfFloors': return `${whole.format(Number(value))} ${value === 1 ? 'floor' : 'floors'}`;
+    case 'numberOfBuildings': return `${whole.format(Number(value))} ${value === 1 ? 'building' : 'buildings'}`;
+    case 'usesNaturalGas': return value ? 'Uses natural gas' : 'No natural gas';
+    case 'usesSteam': return value ? 'Uses district steam' : 'No district steam';
+    default: break;
+  }
+  if (typeof value === 'number') {
+    const unit = form.querySelector(`label[for="${field}"] .unit`) ? ' sq ft' : '';
+    return `${labelText(field)}: ${whole.format(value)}${unit}`;
+  }
+  return `${labelText(field)}: ${displayName(value)}`;
+}
+
+/** The change a log-space contribution makes to the estimate, short for the chart and long for screen readers. */
+function describeEffect(logEffect) {
+  const factor = Math.exp(logEffect);
+  if (factor >= 2) return { short: `×${oneDecimal.format(factor)}`, long: `multiplies the estimate by ${oneDecimal.format(factor)}` };
+  if (factor >= 1) return { short: `+${percent.format(factor - 1)}`, long: `raises the estimate by ${percent.format(factor - 1)}` };
+  return { short: `−${percent.format(1 - factor)}`, long: `lowers the estimate by ${percent.format(1 - factor)}` };
+}
+
+function svg(name, attributes, text) {
+  const element = document.createElementNS(SVG_NS, name);
+  for (const [key, value] of Object.entries(attributes)) element.setAttribute(key, String(value));
+  if (text !== undefined) element.textContent = text;
+  return element;
+}
+
+function renderFactors(energy, building) {
+  const figure = byId('factors');
+  const contributions = Array.isArray(energy.contributions) ? energy.contributions : [];
+  if (contributions.length === 0) { figure.hidden = true; return; }
+  const sorted = [...contributions].sort((a, b) => Math.abs(b.value) - Math.abs(a.value));
+  const rows = sorted.slice(0, MAX_FACTORS).map((c) => ({ label: describeFactor(c.feature, building), value: c.value }));
+  const rest = sorted.slice(MAX_FACTORS).reduce((sum, c) => sum + c.value, 0);
+  if (sorted.length > MAX_FACTORS) rows.push({ label: 'Everything else together', value: rest });
+
+  byId('factors-intro').textContent = typeof energy.baseValue === 'number'
+    ? `Starting from a typical building in the data (about ${approx.format(Math.exp(energy.baseValue))} kBtu a year), each detail of yours moves the estimate up (bar to the right) or down (bar to the left).`
+    : 'Each detail of yours moves the estimate up (bar to the right) or down (bar to the left).';
+
+  const width = 400;
+  const rowHeight = 50;
+  const middle = width / 2;
+  const reach = middle - 56; // room for the effect text beside the longest bar
+  const largest = Math.max(...rows.map((r) => Math.abs(r.value)), 1e-9);
+  const height = rows.length * rowHeight + 8;
+  const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', 'aria-labelledby': 'factors-title factors-desc' });
+  chart.append(svg('title', { id: 'factors-title' }, 'Main factors behind the estimate'));
+  chart.append(svg('desc', { id: 'factors-desc' }, rows.map((r) => `${r.label} ${describeEffect(r.value).long}.`).join(' ')));
+  rows.forEach((row, index) => {
+    const top = index * rowHeight + 4;
+    const length = Math.max((Math.abs(row.value) / largest) * reach, 2);
+    const raises = row.value >= 0;
+    const x = raises ? middle : middle - length;
+    const label = row.label.length > 46 ? `${row.label.slice(0, 45)}…` : row.label;
+    chart.append(svg('text', { class: 'label', x: 0, y: top + 16 }, label));
+    // The axis is drawn per row, beside each bar, so that it never crosses a label.
+    chart.append(svg('line', { class: 'axis', x1: middle, x2: middle, y1: top + 22, y2: top + 44 }));
+    chart.append(svg('rect', { class: raises ? 'raise' : 'lower', x, y: top + 25, width: length, height: 16, rx: 2 }));
+    chart.append(svg('text', {
+      class: 'effect', x: raises ? middle + length + 6 : middle - length - 6, y: top + 38, 'text-anchor': raises ? 'start' : 'end',
+    }, describeEffect(row.value).short));
+  });
+  byId('factors-chart').replaceChildren(chart);
+  figure.hidden = false;
+}
+
+// ---- wiring -----------------------------------------------------------------------------------------------------
+
+form.addEventListener('input', () => {
+  window.clearTimeout(debounceTimer);
+  debounceTimer = window.setTimeout(() => void update(false), DEBOUNCE_MS);
+});
+form.addEventListener('focusout', (event) => {
+  const target = event.target;
+  if ((target instanceof HTMLInputElement || target instanceof HTMLSelectElement) && target.value.trim() !== '') touched.add(target.name);
+});
+form.addEventListener('submit', (event) => {
+  event.preventDefault();
+  void update(true);
+});
+
+loadModelMetadata()
+  .then(() => { statusLine.textContent = 'Fill in the five fields about your building to see an estimate.'; })
+  .catch(() => {
+    statusLine.textContent = 'The model could not be reached. Please reload the page in a moment.';
+  });
