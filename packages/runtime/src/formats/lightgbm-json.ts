@@ -1,7 +1,131 @@
-import type { TreeEnsemble } from '../ensemble.js';
+import { MISSING_NAN, MISSING_NONE, MISSING_ZERO, type TreeEnsemble } from '../ensemble.js';
+import { EnsembleBuilder } from '../ensemble-builder.js';
+import { modelError } from '../errors.js';
+import {
+  describe,
+  isRecord,
+  readArray,
+  readInteger,
+  readNumber,
+  readRecord,
+  readString,
+  type JsonRecord,
+} from './json-fields.js';
+import { lightgbmEnsemble, lightgbmHeaderCheck, parseCategoryList } from './lightgbm-shared.js';
 
-/** Placeholder until this format's loader lands: refuses every model. */
-export function parseLightgbmJson(source: unknown): TreeEnsemble {
-  void source;
-  throw new Error('lightgbm-json models are not supported yet');
+const MISSING_TYPES: Readonly<Record<string, number>> = { None: MISSING_NONE, Zero: MISSING_ZERO, NaN: MISSING_NAN };
+
+/**
+ * Loads a LightGBM `dump_model()` JSON object (`Booster.dump_model()` in Python, `LGBM_BoosterDumpModel` in C).
+ *
+ * Thresholds of +-1e300 are LightGBM's `AvoidInf` spelling of +-infinity and are read back as infinities, so a value
+ * above 1e300 still goes left at a "NaN vs everything" split, as in LightGBM. Categorical thresholds (`"1||4||7"`)
+ * become bitsets of the codes that go left.
+ *
+ * @example
+ * ```ts
+ * const ensemble = parseLightgbmJson(JSON.parse(readFileSync('model.json', 'utf8')));
+ * ensemble.numOutputs; // num_tree_per_iteration
+ * ```
+ */
+export function parseLightgbmJson(obj: unknown): TreeEnsemble {
+  if (!isRecord(obj)) throw modelError('MODEL_FORMAT_UNSUPPORTED', `a LightGBM JSON dump must be an object, found ${describe(obj)}`);
+  if (obj['name'] !== 'tree') {
+    throw modelError('MODEL_FORMAT_UNSUPPORTED', `not a LightGBM dump_model() object: "name" is ${describe(obj['name'])}, expected "tree"`);
+  }
+  const numFeatures = readInteger(obj, 'max_feature_idx', 'model', -1) + 1;
+  const numOutputs = readInteger(obj, 'num_tree_per_iteration', 'model', 1);
+  const numClass = readInteger(obj, 'num_class', 'model', 1);
+  lightgbmHeaderCheck(numClass, numOutputs);
+  const featureNames = readArray(obj, 'feature_names', 'model');
+  if (featureNames.length !== numFeatures || !featureNames.every((n) => typeof n === 'string')) {
+    throw modelError('MODEL_TRUNCATED', `model: "feature_names" must list ${numFeatures} strings`);
+  }
+  const objective = obj['objective'] === undefined ? undefined : readString(obj, 'objective', 'model');
+  const average = obj['average_output'] === true;
+
+  const builder = new EnsembleBuilder();
+  const seen = new Set<object>();
+  const trees = readArray(obj, 'tree_info', 'model');
+  trees.forEach((info, t) => {
+    const where = `tree ${t}`;
+    if (!isRecord(info)) throw modelError('MODEL_TRUNCATED', `${where} must be an object, found ${describe(info)}`);
+    const root = readRecord(info, 'tree_structure', where);
+    const leaves = addTree(builder, root, where, seen, t % numOutputs);
+    if (info['num_leaves'] !== undefined && info['num_leaves'] !== leaves) {
+      throw modelError('MODEL_TRUNCATED', `${where}: declares ${describe(info['num_leaves'])} leaves, its structure has ${leaves}`);
+    }
+  });
+  return lightgbmEnsemble(builder, {
+    format: 'lightgbm-json',
+    numFeatures,
+    featureNames: featureNames as string[],
+    numOutputs,
+    objective,
+    average,
+  });
+}
+
+/**
+ * Flattens one `tree_structure`, numbering nodes breadth-first (iteratively: deep trees must not exhaust the stack).
+ * Returns its leaf count.
+ */
+function addTree(
+  builder: EnsembleBuilder,
+  structure: JsonRecord,
+  where: string,
+  seen: Set<object>,
+  output: number,
+): number {
+  const order: JsonRecord[] = [structure];
+  const firstChild: number[] = [];
+  for (let i = 0; i < order.length; i++) {
+    const node = order[i]!;
+    // A parsed JSON text is a tree; an object built in memory could share or loop back to a node.
+    if (seen.has(node)) throw modelError('MODEL_CYCLE', `${where}: a node is reached twice (cycle or shared child)`);
+    seen.add(node);
+    if ('split_index' in node) {
+      const at = `${where} node ${describe(node['split_index'])}`;
+      firstChild[i] = order.length;
+      order.push(readRecord(node, 'left_child', at), readRecord(node, 'right_child', at));
+    }
+  }
+  builder.addTree(order.length, output);
+  let leaves = 0;
+  order.forEach((node, i) => {
+    const left = firstChild[i];
+    if (left === undefined) {
+      leaves++;
+      // A bare single-leaf tree may omit its count: it has no split for TreeSHAP to weigh.
+      const cover = order.length === 1 && node['leaf_count'] === undefined ? 0 : readNumber(node, 'leaf_count', where);
+      builder.setLeaf(i, readNumber(node, 'leaf_value', where), cover);
+      return;
+    }
+    const at = `${where} node ${describe(node['split_index'])}`;
+    const feature = readInteger(node, 'split_feature', at);
+    const defaultLeft = node['default_left'] === true;
+    const cover = readNumber(node, 'internal_count', at);
+    const decision = readString(node, 'decision_type', at);
+    if (decision === '==') {
+      const set = builder.addCategorySetFromCodes(parseCategoryList(readString(node, 'threshold', at), at));
+      builder.setCategoricalSplit(i, feature, set, left, left + 1, defaultLeft, cover);
+    } else if (decision === '<=') {
+      const missing = MISSING_TYPES[readString(node, 'missing_type', at)];
+      if (missing === undefined) {
+        throw modelError('MODEL_TRUNCATED', `${at}: unknown missing_type ${describe(node['missing_type'])}`);
+      }
+      const threshold = fromAvoidInf(readNumber(node, 'threshold', at));
+      builder.setSplit(i, feature, threshold, left, left + 1, defaultLeft, cover, missing);
+    } else {
+      throw modelError('MODEL_FEATURE_UNSUPPORTED', `${at}: decision_type "${decision}" is not a LightGBM split`);
+    }
+  });
+  return leaves;
+}
+
+/** `Common::AvoidInf` writes infinities as +-1e300; read them back as the infinities LightGBM compares with. */
+function fromAvoidInf(threshold: number): number {
+  if (threshold >= 1e300) return Infinity;
+  if (threshold <= -1e300) return -Infinity;
+  return threshold;
 }
