@@ -1,0 +1,42 @@
+# The Seattle energy API: the server, its production dependencies and the model bundles, nothing else.
+# Builds unchanged with `docker build .`; deploy/container/build-image.sh builds it with buildah where there is no
+# Docker engine. The base is pinned by exact version (pin by digest too once a registry is in reach).
+ARG NODE_VERSION=20.20.2
+
+# Build stage: every dependency (TypeScript included), the whole workspace compiled, then `pnpm deploy` copies the
+# server package with its production dependencies only (workspace packages included as plain copies) to /out.
+FROM node:${NODE_VERSION}-bookworm-slim AS build
+WORKDIR /src
+# Manifests first, so the install layer is reused for as long as the lockfile does not change.
+COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./
+COPY packages/runtime/package.json packages/runtime/
+COPY packages/schema/package.json packages/schema/
+COPY packages/server/package.json packages/server/
+# The pnpm version pinned in package.json ("packageManager"), installed with npm: corepack's signature check is
+# avoided on purpose so that the build also works against registry mirrors.
+RUN npm install --global --no-fund --no-audit --no-update-notifier \
+      "$(node -p 'require("./package.json").packageManager')" \
+ && pnpm install --frozen-lockfile --reporter=append-only
+COPY tsconfig.json tsconfig.base.json ./
+COPY packages packages
+# pnpm 10 deploys a workspace that does not inject its packages only with --legacy.
+RUN node node_modules/typescript/bin/tsc -b \
+ && pnpm --filter @seattle-energy/server deploy --prod --legacy /out \
+ && rm -rf /out/dist/.tsbuildinfo /out/node_modules/.pnpm/node_modules/.bin
+
+# Runtime stage: the official slim image, the deployed server and the models, run as the image's `node` user.
+FROM node:${NODE_VERSION}-bookworm-slim
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=3000 \
+    MODELS_DIR=/app/models
+WORKDIR /app
+# Owned by root and only readable by `node`: the process cannot rewrite its own code or models.
+COPY --from=build /out ./
+COPY models ./models
+USER node
+EXPOSE 3000
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/livez').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+STOPSIGNAL SIGTERM
+CMD ["node", "/app/dist/serve.js"]
