@@ -71,17 +71,35 @@ function enumValues(node, roots) {
   return Array.isArray(parts) ? parts.flatMap((part) => enumValues(part, roots)) : [];
 }
 
-/** Categories of one field: the input schema's enum, else the model's one-hot features for that input. */
+/** Alphabetical, with the catch-all "Other" last where people look for it. */
+function byName(a, b) {
+  const otherA = /^other\b/i.test(a);
+  const otherB = /^other\b/i.test(b);
+  return otherA === otherB ? a.localeCompare(b, LOCALE) : otherA ? 1 : -1;
+}
+
+/**
+ * Categories of one field, all from the model's metadata: the input schema's enum when it has one; else the
+ * categories the model saw in training (`trainingRange.categories`, every use-type slot sharing one list); else
+ * the categories of its one-hot and use-share features.
+ */
 function categoriesOf(name, meta, schema) {
   const fromSchema = schema ? enumValues(schema.properties[name], [schema, meta]) : [];
   if (fromSchema.length > 0) return [...new Set(fromSchema)];
+  const isUseType = /PropertyUseType$/.test(name);
+  const seen = meta.trainingRange?.categories;
+  if (seen && typeof seen === 'object') {
+    const fields = isUseType ? Object.keys(seen).filter((f) => /PropertyUseType$/.test(f)) : [name];
+    const names = fields.flatMap((f) => (seen[f] && typeof seen[f] === 'object' ? Object.keys(seen[f]) : []));
+    if (names.length > 0) return [...new Set(names)].sort(byName);
+  }
   const features = Array.isArray(meta.features) ? meta.features : [];
   const fromFeatures = features
     .map((f) => f?.encoding)
-    .filter((e) => e && ((e.kind === 'one-hot' && e.input === name) || (e.kind === 'use-share' && /UseType$/.test(name))))
+    .filter((e) => e && ((e.kind === 'one-hot' && e.input === name) || (e.kind === 'use-share' && isUseType)))
     .map((e) => e.category ?? e.useType)
     .filter((v) => typeof v === 'string');
-  return [...new Set(fromFeatures)].sort((a, b) => a.localeCompare(b));
+  return [...new Set(fromFeatures)].sort(byName);
 }
 
 function fillSelect(select, values) {
@@ -93,9 +111,20 @@ async function loadModelMetadata() {
   if (!response.ok) throw new Error(`metadata ${response.status}`);
   const meta = await response.json();
   const schema = findSchema(meta);
-  for (const select of controls) {
+  for (const [index, select] of controls.entries()) {
     if (!(select instanceof HTMLSelectElement) || select.dataset.kind === 'boolean') continue;
-    fillSelect(select, categoriesOf(select.name, meta, schema));
+    const categories = categoriesOf(select.name, meta, schema);
+    if (categories.length > 0) { fillSelect(select, categories); continue; }
+    // A model that lists no categories still accepts names typed freely (the API matches them and says when not).
+    const input = document.createElement('input');
+    for (const attribute of ['id', 'name', 'required', 'aria-describedby']) {
+      const value = select.getAttribute(attribute);
+      if (value !== null) input.setAttribute(attribute, value);
+    }
+    input.type = 'text';
+    input.autocomplete = 'off';
+    select.replaceWith(input);
+    controls[index] = input;
   }
   if (typeof meta.name === 'string' && typeof meta.version === 'string') {
     byId('model-info').textContent = `Estimates from the model ${meta.name} ${meta.version}.`;
