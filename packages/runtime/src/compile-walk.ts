@@ -1,0 +1,159 @@
+/**
+ * Code generation, fast form for XGBoost models without categorical splits: a branch-free walk. Mispredicted
+ * branches, not arithmetic, dominate tree evaluation (a row takes a data-dependent turn at every level), so each step
+ * computes the next node as `child[node + (x >= threshold)]` and every tree runs a fixed number of steps (its depth),
+ * leaves pointing to themselves. Independent rows then overlap in the CPU instead of flushing its pipeline.
+ *
+ * One comparison form for every node: `x >= t` is false for NaN, so a node whose missing values go left compares
+ * `x >= t`, and a node whose missing values go right swaps its children and compares `-x >= -prev(t)`, which is
+ * `x < t` for float32 x (prev = the float32 just below t) and false for NaN. The prepared block therefore holds each
+ * row twice: x then -x.
+ */
+import type { TreeEnsemble } from './ensemble.js';
+import { NOT_CATEGORICAL } from './ensemble.js';
+import type { BlockKernel } from './compile-nested.js';
+import { indexLiteral } from './compile-literal.js';
+
+/** Slots per node in the packed layout: column, threshold (leaf: value) as float32, child if false, child if true. */
+const SLOTS = 4;
+
+/** The largest float32 strictly below float32 `t` (t finite). */
+function previousFloat32(t: number): number {
+  const f = new Float32Array([t]);
+  const bits = new Int32Array(f.buffer);
+  if (t === 0) return -1.401298464324817e-45;
+  bits[0]! += t > 0 ? -1 : 1;
+  return f[0]!;
+}
+
+/**
+ * Whether the walk form reproduces this ensemble exactly: XGBoost rules, no categorical split, float32 thresholds and
+ * leaves (the packed layout stores both as float32).
+ *
+ * @example
+ * ```ts
+ * const kernels = walkApplies(ensemble) ? walkKernels(ensemble, 16) : nestedKernels(ensemble, ensemble.numFeatures, 2000);
+ * ```
+ */
+export function walkApplies(ensemble: TreeEnsemble): boolean {
+  if (ensemble.rules !== 'xgboost' || ensemble.accumulation !== 'float32') return false;
+  const { feature, threshold, value, categorySet } = ensemble.nodes;
+  for (let i = 0; i < feature.length; i++) {
+    if (feature[i]! < 0) {
+      if (Math.fround(value[i]!) !== value[i]) return false;
+    } else if (categorySet[i] !== NOT_CATEGORICAL || Math.fround(threshold[i]!) !== threshold[i] || !Number.isFinite(threshold[i]!)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** Depth (steps from root to the deepest leaf) of every tree, computed without recursion. */
+function treeDepths(ensemble: TreeEnsemble): Int32Array {
+  const { feature, left, right } = ensemble.nodes;
+  const depths = new Int32Array(ensemble.treeRoot.length);
+  const stack: number[] = [];
+  for (let t = 0; t < depths.length; t++) {
+    let deepest = 0;
+    stack.push(ensemble.treeRoot[t]!, 0);
+    while (stack.length > 0) {
+      const d = stack.pop()!;
+      const node = stack.pop()!;
+      if (feature[node]! < 0) deepest = Math.max(deepest, d);
+      else stack.push(left[node]!, d + 1, right[node]!, d + 1);
+    }
+    depths[t] = deepest;
+  }
+  return depths;
+}
+
+/**
+ * Fills a prepared block for the walk: for each of `rows` rows, the float32 inputs then their negations
+ * (2 * numFeatures values), missing as NaN. `source` is row-major with `columns` values per row from `offset`.
+ *
+ * @example
+ * ```ts
+ * prepareWalkRows(ensemble.numFeatures, values, 0, columns, rows, block);
+ * ```
+ */
+export function prepareWalkRows(
+  numFeatures: number,
+  source: ArrayLike<number | null | undefined>,
+  offset: number,
+  columns: number,
+  rows: number,
+  target: Float32Array,
+): void {
+  const used = Math.min(columns, numFeatures);
+  for (let r = 0; r < rows; r++) {
+    const from = offset + r * columns;
+    const to = 2 * numFeatures * r;
+    for (let j = 0; j < used; j++) {
+      const raw = source[from + j];
+      const x = raw === null || raw === undefined ? NaN : Math.fround(+raw);
+      target[to + j] = x;
+      target[to + numFeatures + j] = -x;
+    }
+    for (let j = used; j < numFeatures; j++) {
+      target[to + j] = NaN;
+      target[to + numFeatures + j] = NaN;
+    }
+  }
+}
+
+/**
+ * Kernels for the branch-free walk, `groupTrees` trees per function; inputs prepared by `prepareWalkRows`.
+ * Only numbers from the validated ensemble reach the source: node offsets and depths, as integer literals.
+ *
+ * @example
+ * ```ts
+ * const kernels = walkKernels(ensemble, 16);
+ * for (const kernel of kernels) kernel(block, rows, acc); // acc: Float32Array, numOutputs per row
+ * ```
+ */
+export function walkKernels(ensemble: TreeEnsemble, groupTrees: number): BlockKernel[] {
+  const { feature, threshold, left, right, defaultLeft, value } = ensemble.nodes;
+  const count = feature.length;
+  const width = ensemble.numFeatures;
+  const packed = new ArrayBuffer(SLOTS * 4 * count);
+  const slot = new Int32Array(packed);
+  const real = new Float32Array(packed);
+  for (let i = 0; i < count; i++) {
+    const at = SLOTS * i;
+    const f = feature[i]!;
+    if (f < 0) {
+      slot[at] = 0;
+      real[at + 1] = value[i]!;
+      slot[at + 2] = at;
+      slot[at + 3] = at;
+    } else if (defaultLeft[i] === 1) {
+      slot[at] = f;
+      real[at + 1] = threshold[i]!;
+      slot[at + 2] = SLOTS * left[i]!;
+      slot[at + 3] = SLOTS * right[i]!;
+    } else {
+      slot[at] = width + f;
+      real[at + 1] = -previousFloat32(threshold[i]!);
+      slot[at + 2] = SLOTS * right[i]!;
+      slot[at + 3] = SLOTS * left[i]!;
+    }
+  }
+  const depths = treeDepths(ensemble);
+  const outputs = ensemble.numOutputs;
+  const stride = indexLiteral(2 * width);
+  const step = 'k = N[k + 2 + ((x[b + N[k]] >= T[k + 1]) | 0)];\n';
+  const kernels: BlockKernel[] = [];
+  for (let first = 0; first < depths.length; first += groupTrees) {
+    let body = '';
+    for (let t = first; t < Math.min(depths.length, first + groupTrees); t++) {
+      const target = outputs === 1 ? 'r' : `r * ${indexLiteral(outputs)} + ${indexLiteral(ensemble.treeOutput[t]!)}`;
+      body +=
+        `for (let r = 0; r < rows; r++) {\nconst b = r * ${stride};\nlet k = ${indexLiteral(SLOTS * ensemble.treeRoot[t]!)};\n` +
+        step.repeat(depths[t]!) +
+        `acc[${target}] += T[k + 1];\n}\n`;
+    }
+    const factory = new Function('N', 'T', `'use strict'; return function walkKernel(x, rows, acc) {\n${body}};`);
+    kernels.push(factory(slot, real) as BlockKernel);
+  }
+  return kernels;
+}
