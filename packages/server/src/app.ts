@@ -1,0 +1,92 @@
+import cors from '@koa/cors';
+import Router from '@koa/router';
+import Koa from 'koa';
+
+import type { BuildingSchemaApi } from './contract.js';
+import type { ServerConfig } from './config.js';
+import { buildingFieldTypes } from './csv-buildings.js';
+import type { Logger } from './logger.js';
+import type { ServerMetrics } from './metrics.js';
+import type { ModelRegistry } from './model-registry.js';
+import { errorHandler } from './middleware/error-handler.js';
+import { fallback } from './middleware/fallback.js';
+import { observe, type RequestState } from './middleware/observe.js';
+import { securityHeaders } from './middleware/security-headers.js';
+import { registerBatchRoutes } from './routes/batch.js';
+import { registerDocsRoutes } from './routes/docs.js';
+import { registerHealthRoutes } from './routes/health.js';
+import { registerKserveRoutes } from './routes/kserve.js';
+import { registerModelRoutes } from './routes/models.js';
+import { publicFiles, publicDir, registerPageRoutes } from './routes/page.js';
+import { registerPredictRoutes } from './routes/predict.js';
+import type { RouteContext } from './routes/route-context.js';
+
+/** The parts the app is built from; nothing is created inside, so tests inject their own. */
+export interface AppDeps {
+  readonly registry: ModelRegistry;
+  readonly schema: BuildingSchemaApi;
+  readonly config: ServerConfig;
+  readonly logger: Logger;
+  readonly metrics: ServerMetrics;
+  /** The model of `POST /v1/predict` (default `site-energy`). */
+  readonly defaultModel?: string;
+  /** Folder of the citizen page (default `packages/server/public`). */
+  readonly publicDir?: string;
+}
+
+/** The Koa app with its router, for tests that compare routes with the OpenAPI document. */
+export interface ServerApp {
+  readonly app: Koa<RequestState>;
+  readonly router: Router<RequestState>;
+}
+
+/**
+ * Builds the Koa application from injected parts; it never listens (see `startServer`).
+ * Order: observe (request id, log line, metrics) -> the one error middleware -> security headers -> CORS (only if
+ * origins are configured) -> routes -> 405/404 fallback.
+ *
+ * @example
+ * const { app } = createApp({ registry, schema, config: loadConfig(process.env), logger, metrics: createMetrics() });
+ * http.createServer(app.callback()).listen(0);
+ */
+export function createApp(deps: AppDeps): ServerApp {
+  const app = new Koa<RequestState>({ proxy: false });
+  // Koa would print unexpected errors itself; the error middleware logs them once instead.
+  app.silent = true;
+  const router = new Router<RequestState>({ strict: false });
+  const context: RouteContext = {
+    registry: deps.registry,
+    schema: deps.schema,
+    config: deps.config,
+    metrics: deps.metrics,
+    logger: deps.logger,
+    buildingFields: buildingFieldTypes(deps.schema.buildingJsonSchema()),
+    defaultModel: deps.defaultModel ?? 'site-energy',
+  };
+  registerPredictRoutes(router, context);
+  registerBatchRoutes(router, context);
+  registerModelRoutes(router, context);
+  registerKserveRoutes(router, context);
+  registerHealthRoutes(router, context);
+  registerDocsRoutes(router, context);
+  const dir = deps.publicDir ?? publicDir;
+  registerPageRoutes(router, dir);
+
+  app.use(observe({ logger: deps.logger, metrics: deps.metrics }));
+  app.use(errorHandler({ logger: deps.logger }));
+  app.use(securityHeaders());
+  if (deps.config.corsOrigins.length > 0) {
+    const origins = new Set(deps.config.corsOrigins);
+    app.use(
+      cors({
+        origin: (ctx) => (origins.has('*') ? '*' : origins.has(ctx.get('origin')) ? ctx.get('origin') : ''),
+        allowMethods: ['GET', 'HEAD', 'POST', 'OPTIONS'],
+        exposeHeaders: ['x-request-id'],
+        maxAge: 600,
+      }),
+    );
+  }
+  app.use(router.routes());
+  app.use(fallback(router, publicFiles(dir)));
+  return { app, router };
+}

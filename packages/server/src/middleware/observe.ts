@@ -1,0 +1,52 @@
+import { randomUUID } from 'node:crypto';
+
+import type { Middleware } from 'koa';
+
+import type { Logger } from '../logger.js';
+import type { ServerMetrics } from '../metrics.js';
+
+/** A client's `x-request-id` is echoed only if it is short and made of safe characters; otherwise one is generated. */
+const SANE_REQUEST_ID = /^[A-Za-z0-9._:@-]{1,128}$/;
+
+/** Koa state the observe middleware sets for the rest of the chain. */
+export interface RequestState {
+  requestId: string;
+}
+
+/**
+ * Outermost middleware: assigns the request id (returned as `x-request-id`), then, once the response is decided,
+ * writes one JSON log line and records the request count and latency by route template and status.
+ *
+ * @example
+ * app.use(observe({ logger, metrics }));
+ */
+export function observe(options: { logger: Logger; metrics: ServerMetrics }): Middleware<RequestState> {
+  const { logger, metrics } = options;
+  return async (ctx, next) => {
+    const start = process.hrtime.bigint();
+    const offered = ctx.get('x-request-id');
+    const requestId = offered !== '' && SANE_REQUEST_ID.test(offered) ? offered : randomUUID();
+    ctx.state.requestId = requestId;
+    ctx.set('x-request-id', requestId);
+    try {
+      await next();
+    } finally {
+      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      // The route template (not the raw path) keeps label values bounded.
+      const route = (ctx as { _matchedRoute?: string | RegExp })._matchedRoute;
+      const labels = {
+        method: ctx.method,
+        route: typeof route === 'string' ? route : 'unmatched',
+        status: String(ctx.status),
+      };
+      metrics.requests.inc(labels);
+      metrics.latency.observe(labels, seconds);
+      if (logger.isLevelEnabled('info')) {
+        logger.info(
+          { reqId: requestId, method: ctx.method, path: ctx.path, route: labels.route, status: ctx.status, ms: seconds * 1000 },
+          'request',
+        );
+      }
+    }
+  };
+}

@@ -1,0 +1,96 @@
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize, sep } from 'node:path';
+
+import type { Middleware } from 'koa';
+
+import { packageDir } from '../config.js';
+import { PAGE_CSP } from '../middleware/security-headers.js';
+import { HttpProblem } from '../problem.js';
+import type { ApiRouter } from './route-context.js';
+
+/** Folder of the citizen page (`packages/server/public/`), added by the page's own work. */
+export const publicDir = join(packageDir, 'public');
+
+const PUBLIC_TYPES: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.webmanifest': 'application/manifest+json',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+/** Reads a file of `public/` by its URL path, or undefined if there is none (never outside the folder). */
+async function readPublicFile(urlPath: string, dir: string): Promise<{ body: Buffer; type: string } | undefined> {
+  let relative: string;
+  try {
+    relative = decodeURIComponent(urlPath);
+  } catch {
+    return undefined;
+  }
+  if (relative.includes('\0')) return undefined;
+  const file = normalize(join(dir, relative));
+  if (!file.startsWith(dir + sep)) return undefined;
+  const type = PUBLIC_TYPES[extname(file).toLowerCase()];
+  if (type === undefined) return undefined;
+  try {
+    return { body: await readFile(file), type };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Registers `GET /`: the citizen page, `public/index.html`, when it exists (404 otherwise).
+ *
+ * @example
+ * registerPageRoutes(router);
+ */
+export function registerPageRoutes(router: ApiRouter, dir: string = publicDir): void {
+  /**
+   * @openapi
+   * /:
+   *   get:
+   *     operationId: citizenPage
+   *     tags: [Documentation]
+   *     summary: The citizen page
+   *     responses:
+   *       '200':
+   *         description: The page where a building owner gets a prediction.
+   *         content:
+   *           text/html:
+   *             schema: { type: string }
+   *       '404': { $ref: '#/components/responses/NotFound' }
+   */
+  router.get('/', async (ctx) => {
+    const file = await readPublicFile('index.html', dir);
+    if (file === undefined) throw new HttpProblem(404, 'not-found', 'The citizen page is not installed.');
+    ctx.set('content-security-policy', PAGE_CSP);
+    ctx.set('cache-control', 'no-cache');
+    ctx.type = file.type;
+    ctx.body = file.body;
+  });
+}
+
+/**
+ * Serves the page's other files (scripts, styles, images) from `public/` for GET and HEAD requests that no route
+ * matched; placed after the router. Only known file types, never outside the folder.
+ *
+ * @example
+ * app.use(router.routes()).use(publicFiles());
+ */
+export function publicFiles(dir: string = publicDir): Middleware {
+  return async (ctx, next) => {
+    if ((ctx.method !== 'GET' && ctx.method !== 'HEAD') || ctx.path === '/' || ctx.body !== undefined || ctx.status !== 404) return next();
+    const file = await readPublicFile(ctx.path, dir);
+    if (file === undefined) return next();
+    ctx.set('content-security-policy', PAGE_CSP);
+    ctx.set('cache-control', 'no-cache');
+    ctx.type = file.type;
+    ctx.body = file.body;
+  };
+}

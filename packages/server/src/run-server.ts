@@ -1,0 +1,64 @@
+import { createApp } from './app.js';
+import type { ServerConfig } from './config.js';
+import type { BuildingSchemaApi, ModelStoreView } from './contract.js';
+import { startHttpServer, type RunningServer } from './http-server.js';
+import { createLogger, type Logger } from './logger.js';
+import { createMetrics, type ServerMetrics } from './metrics.js';
+import { ModelRegistry } from './model-registry.js';
+
+/** A serving process: the HTTP server, its registry and a graceful stop. */
+export interface ServerProcess {
+  readonly running: RunningServer;
+  readonly registry: ModelRegistry;
+  readonly logger: Logger;
+  readonly metrics: ServerMetrics;
+  /** Resolves once the models are loaded and verified (true) or refused (false). */
+  readonly loaded: Promise<boolean>;
+  /** Readiness off, in-flight requests finished, server closed, logs flushed. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts one serving process: listens at once (so `/livez` answers and `/readyz` says 503 while loading), then loads
+ * and verifies the models; a store that does not verify is never served and is logged as one clear line.
+ *
+ * @example
+ * const proc = await runServer(config, schema, schema.loadModelStore);
+ * process.once('SIGTERM', () => proc.stop().then(() => process.exit(0)));
+ */
+export async function runServer(
+  config: ServerConfig,
+  schema: BuildingSchemaApi,
+  loadModelStore: (modelsDir: string) => Promise<ModelStoreView>,
+  options: { logger?: Logger; metrics?: ServerMetrics } = {},
+): Promise<ServerProcess> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const metrics = options.metrics ?? createMetrics();
+  const registry = new ModelRegistry();
+  const { app } = createApp({ registry, schema, config, logger, metrics });
+  const running = await startHttpServer(app.callback(), config, logger);
+  logger.info({ host: config.host, port: running.port }, 'listening');
+
+  const started = performance.now();
+  const loaded = registry.load(Promise.resolve().then(() => loadModelStore(config.modelsDir))).then((ok) => {
+    if (ok) {
+      logger.info({ models: registry.names(), ms: Math.round(performance.now() - started) }, 'models loaded and verified; ready');
+    } else {
+      logger.error({ modelsDir: config.modelsDir, reason: registry.failure }, 'models refused: not serving predictions (readyz stays 503)');
+    }
+    return ok;
+  });
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      registry.drain();
+      logger.info({ timeoutMs: config.shutdownTimeoutMs }, 'shutting down: finishing in-flight requests');
+      await running.close();
+      logger.info('server closed');
+      await new Promise<void>((resolve) => logger.flush(() => resolve()));
+    })();
+    return stopping;
+  };
+  return { running, registry, logger, metrics, loaded, stop };
+}
