@@ -32,6 +32,33 @@ function labelText(name) {
   return label?.firstChild?.textContent?.trim() ?? name;
 }
 
+// Labels that lean on their neighbour on screen ("Its floor area") need their full name when read elsewhere.
+const FULL_NAMES = {
+  largestPropertyUseTypeGfa: 'Floor area of the largest use',
+  secondLargestPropertyUseTypeGfa: 'Floor area of the second largest use',
+  thirdLargestPropertyUseTypeGfa: 'Floor area of the third largest use',
+};
+
+/** A field's name for people, wherever it is read away from its own label. */
+function plainName(name) {
+  return FULL_NAMES[name] ?? labelText(name);
+}
+
+/** Lower-cases the first letter for use inside a sentence, unless the word is an acronym ("ENERGY STAR"). */
+function midSentence(text) {
+  return /^\p{Lu}\p{Ll}/u.test(text) ? text[0].toLowerCase() + text.slice(1) : text;
+}
+
+/**
+ * The API's own message with its field names (`propertyGfaParking`) replaced by the names on the form, so the words
+ * stay the API's (one source of truth) and read as the owner's.
+ */
+function inPlainWords(message) {
+  const names = controls.map((c) => c.name).sort((a, b) => b.length - a.length);
+  const pattern = new RegExp(`\\b(${names.join('|')})\\b`, 'g');
+  return message.replace(pattern, (name, _m, offset) => (offset === 0 ? plainName(name) : midSentence(plainName(name))));
+}
+
 /** Shows category names as people write them: the data spells some neighborhoods in capitals. */
 function displayName(value) {
   const text = String(value);
@@ -153,7 +180,7 @@ function readForm() {
     }
     if (control.dataset.kind === 'number') {
       const value = parseNumber(raw);
-      if (value === undefined) problems[control.name] = `${labelText(control.name)} must be a number, written with digits.`;
+      if (value === undefined) problems[control.name] = `${plainName(control.name)} must be a number, written with digits.`;
       else building[control.name] = value;
     } else if (control.dataset.kind === 'boolean') {
       building[control.name] = raw === 'true';
@@ -218,7 +245,7 @@ async function update(fromSubmit) {
   clearErrors();
   for (const [name, message] of Object.entries(problems)) showError(name, message);
   for (const name of missing) {
-    if (fromSubmit || touched.has(name)) showError(name, `${labelText(name)} is needed for an estimate.`);
+    if (fromSubmit || touched.has(name)) showError(name, `${plainName(name)} is needed for an estimate.`);
   }
   if (missing.length > 0 || Object.keys(problems).length > 0) {
     inFlight?.abort();
@@ -243,7 +270,7 @@ async function update(fromSubmit) {
     ]);
     if (mine !== sequence) return;
     if (energy.status === 422 && Array.isArray(energy.data?.errors)) {
-      for (const error of energy.data.errors) showError(fieldOfPath(error.path), String(error.message));
+      for (const error of energy.data.errors) showError(fieldOfPath(error.path), inPlainWords(String(error.message)));
       showEstimate(false);
       statusLine.textContent = 'Please check the highlighted fields.';
       if (fromSubmit) focusFirstError();
@@ -297,7 +324,7 @@ function renderEstimate(energy, emissions, building) {
   const warnings = [...(energy.warnings ?? [])];
   for (const w of emissions?.warnings ?? []) if (!warnings.some((x) => x.message === w.message)) warnings.push(w);
   const list = byId('warning-list');
-  list.replaceChildren(...warnings.map((w) => Object.assign(document.createElement('li'), { textContent: w.message })));
+  list.replaceChildren(...warnings.map((w) => Object.assign(document.createElement('li'), { textContent: inPlainWords(w.message) })));
   byId('warnings').hidden = warnings.length === 0;
 
   renderFactors(energy, building);
@@ -308,7 +335,7 @@ function renderEstimate(energy, emissions, building) {
 /** A factor in words: the building's own value, so that "Built in 1927" reads as a reason. */
 function describeFactor(field, building) {
   const value = building[field];
-  if (value === undefined) return `${labelText(field)}: not given`;
+  if (value === undefined) return `${plainName(field)}: not given`;
   switch (field) {
     case 'yearBuilt': return `Built in ${value}`;
     case 'numberOfFloors': return `${whole.format(Number(value))} ${value === 1 ? 'floor' : 'floors'}`;
@@ -319,9 +346,9 @@ function describeFactor(field, building) {
   }
   if (typeof value === 'number') {
     const unit = form.querySelector(`label[for="${field}"] .unit`) ? ' sq ft' : '';
-    return `${labelText(field)}: ${whole.format(value)}${unit}`;
+    return `${plainName(field)}: ${whole.format(value)}${unit}`;
   }
-  return `${labelText(field)}: ${displayName(value)}`;
+  return `${plainName(field)}: ${displayName(value)}`;
 }
 
 /** The change a log-space contribution makes to the estimate, short for the chart and long for screen readers. */
