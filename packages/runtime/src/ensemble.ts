@@ -104,4 +104,11 @@ export interface TreeEnsemble {
   readonly transform: OutputTransform;
   /** Class labels for classifiers, when the format records them. */
   readonly classes?: readonly (string | number)[];
+  /**
+   * Trees added per boosting iteration (xgboost: outputs x num_parallel_tree; lightgbm: num_tree_per_iteration).
+   * When set, `sliceIterations` can restrict the model to an iteration range, like XGBoost's `iteration_range`.
+   */
+  readonly treesPerIteration?: number;
+  /** Best iteration recorded by early stopping (0-based), when the file holds one. */
+  readonly bestIteration?: number;
 }

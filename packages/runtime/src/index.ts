@@ -1,1 +1,24 @@
+/**
+ * @seattle-energy/runtime: load XGBoost, LightGBM, scikit-learn and ml-random-forest tree ensembles and predict
+ * exactly as the library that trained them, with TreeSHAP contributions. No dependency, no Node API.
+ */
+export { loadModel, parseModel, detectFormat } from './load.js';
+export type { LoadOptions } from './load.js';
+export { TreeModel } from './model.js';
+export type { OutputKind, Prediction, Row } from './model.js';
+export { TreeModelError, ERROR_CODES } from './errors.js';
+export type { TreeModelErrorCode } from './errors.js';
+export type { XgboostDumpOptions } from './formats/xgboost-dump.js';
+export type {
+  TreeEnsemble,
+  ModelFormat,
+  SplitRules,
+  NodeArrays,
+  CategorySets,
+  OutputTransform,
+} from './ensemble.js';
+export { validateEnsemble } from './validate.js';
+export { TreeShap } from './shap.js';
+
+/** The package's npm name. */
 export const packageName = '@seattle-energy/runtime';

@@ -1,0 +1,108 @@
+/**
+ * XGBoost objectives: how `base_score` becomes the base margin, and the output transform of `predict`. Both are
+ * computed in float32 like XGBoost does (`ProbToMargin` with logf, `PredTransform` with expf), so base margins match
+ * bit for bit and transformed outputs within 1 float32 ulp (V8's Math.exp rounded to float32 may differ from expf by
+ * one ulp).
+ */
+import type { OutputTransform } from '../ensemble.js';
+import { modelError } from '../errors.js';
+
+const f32 = Math.fround;
+
+type Link = 'identity' | 'logit' | 'log';
+type Transform = 'identity' | 'sigmoid' | 'exp' | 'softprob' | 'softmax' | 'hinge';
+
+const OBJECTIVES: Readonly<Record<string, { link: Link; transform: Transform }>> = {
+  'reg:squarederror': { link: 'identity', transform: 'identity' },
+  'reg:linear': { link: 'identity', transform: 'identity' },
+  'reg:squaredlogerror': { link: 'identity', transform: 'identity' },
+  'reg:absoluteerror': { link: 'identity', transform: 'identity' },
+  'reg:pseudohubererror': { link: 'identity', transform: 'identity' },
+  'reg:quantileerror': { link: 'identity', transform: 'identity' },
+  'reg:logistic': { link: 'logit', transform: 'sigmoid' },
+  'binary:logistic': { link: 'logit', transform: 'sigmoid' },
+  'binary:logitraw': { link: 'identity', transform: 'identity' },
+  'binary:hinge': { link: 'identity', transform: 'hinge' },
+  'count:poisson': { link: 'log', transform: 'exp' },
+  'reg:gamma': { link: 'log', transform: 'exp' },
+  'reg:tweedie': { link: 'log', transform: 'exp' },
+  'multi:softprob': { link: 'identity', transform: 'softprob' },
+  'multi:softmax': { link: 'identity', transform: 'softmax' },
+};
+
+/** The objectives the XGBoost loaders accept. */
+export const XGBOOST_OBJECTIVES: readonly string[] = Object.keys(OBJECTIVES);
+
+/** What an objective contributes to a `TreeEnsemble`. */
+export interface XgboostObjective {
+  readonly baseMargin: Float64Array;
+  readonly predictionWidth: number;
+  readonly transform: OutputTransform;
+}
+
+/**
+ * Resolves an objective for `numOutputs` margins; `baseScores` are the base_score values in output space (one, or one
+ * per output).
+ *
+ * @example
+ * ```ts
+ * xgboostObjective('binary:logistic', 1, [0.3]).baseMargin[0]; // -0.84729784 (float32 logit of 0.3)
+ * ```
+ */
+export function xgboostObjective(name: string, numOutputs: number, baseScores: readonly number[]): XgboostObjective {
+  const objective = OBJECTIVES[name];
+  if (objective === undefined) {
+    throw modelError(
+      'MODEL_OBJECTIVE_UNKNOWN',
+      `XGBoost objective ${JSON.stringify(name)} is not supported (known: ${XGBOOST_OBJECTIVES.join(', ')})`,
+    );
+  }
+  if (baseScores.length !== 1 && baseScores.length !== numOutputs) {
+    throw modelError('MODEL_TRUNCATED', `${baseScores.length} base_score values for ${numOutputs} outputs`);
+  }
+  const baseMargin = new Float64Array(numOutputs);
+  for (let k = 0; k < numOutputs; k++) {
+    const b = f32(baseScores.length === 1 ? baseScores[0]! : baseScores[k]!);
+    const margin = objective.link === 'logit' ? f32(-Math.log(f32(f32(1 / b) - 1))) : objective.link === 'log' ? f32(Math.log(b)) : b;
+    if (!Number.isFinite(margin)) {
+      throw modelError('MODEL_VALUE_NOT_FINITE', `base_score ${b} gives margin ${margin} under ${name}`);
+    }
+    baseMargin[k] = margin;
+  }
+  const softmax = objective.transform === 'softmax';
+  return { baseMargin, predictionWidth: softmax ? 1 : numOutputs, transform: TRANSFORMS[objective.transform] };
+}
+
+const TRANSFORMS: Readonly<Record<Transform, OutputTransform>> = {
+  identity: (margin, out) => {
+    for (let k = 0; k < margin.length; k++) out[k] = margin[k]!;
+  },
+  sigmoid: (margin, out) => {
+    for (let k = 0; k < margin.length; k++) out[k] = f32(1 / f32(1 + f32(Math.exp(-margin[k]!))));
+  },
+  exp: (margin, out) => {
+    for (let k = 0; k < margin.length; k++) out[k] = f32(Math.exp(margin[k]!));
+  },
+  hinge: (margin, out) => {
+    for (let k = 0; k < margin.length; k++) out[k] = margin[k]! > 0 ? 1 : 0;
+  },
+  // common::Softmax: float max, expf of the float difference, double sum, division by the sum cast to float.
+  softprob: (margin, out) => {
+    let max = margin[0]!;
+    for (let k = 1; k < margin.length; k++) if (margin[k]! > max) max = margin[k]!;
+    let sum = 0;
+    for (let k = 0; k < margin.length; k++) {
+      const e = f32(Math.exp(f32(margin[k]! - max)));
+      out[k] = e;
+      sum += e;
+    }
+    const total = f32(sum);
+    for (let k = 0; k < margin.length; k++) out[k] = f32(out[k]! / total);
+  },
+  // The first class with the largest margin, as a float.
+  softmax: (margin, out) => {
+    let best = 0;
+    for (let k = 1; k < margin.length; k++) if (margin[k]! > margin[best]!) best = k;
+    out[0] = best;
+  },
+};
