@@ -1,0 +1,203 @@
+#!/usr/bin/env node
+// Runtime benchmark: this runtime's compiled and interpreted evaluators against XGBoost's native predictor
+// (Debian's python3-xgboost, nthread=1, inplace_predict) and a JavaScript peer (xgboost-scorer), on the same models
+// and the same rows, in one run. Prints a table of per-row times and ratios; run with `npm run bench:runtime`.
+// The machine is shared: every figure is the median of several repeats, and ratios compare figures of this run only.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+import { createRequire } from 'node:module';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const runtime = join(root, 'packages/runtime/dist');
+const { parseModel } = await import(join(runtime, 'load.js'));
+const { compileEnsemble } = await import(join(runtime, 'compile.js'));
+const { computeMargins, prepareRows } = await import(join(runtime, 'evaluate.js'));
+const Scorer = createRequire(import.meta.url)('xgboost-scorer').default;
+
+const ROWS = 20_000;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3); // python and JavaScript alternate, ROUNDS times
+const REPEATS = 5; // timed batches per round and evaluator
+const SINGLE_ROWS = 5_000;
+const PEER_ROWS = 1_000;
+
+const readText = (path) => (existsSync(path) ? readFileSync(path, 'utf8') : gunzipSync(readFileSync(`${path}.gz`)).toString('utf8'));
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))];
+const now = () => Number(process.hrtime.bigint());
+
+/** The fixture's ordinary rows (not the edge cases), repeated to ROWS rows. */
+function fixtureRows(dir, columns) {
+  const input = JSON.parse(readText(join(dir, 'input.json')));
+  const rows = input.rows.filter((_, i) => ['data', 'sample'].includes(input.row_tags?.[i] ?? 'data'));
+  return tile(rows, columns);
+}
+function tile(rows, columns) {
+  const values = new Float64Array(ROWS * columns);
+  for (let r = 0; r < ROWS; r++) {
+    const row = rows[r % rows.length];
+    for (let j = 0; j < columns; j++) values[r * columns + j] = row[j] ?? NaN;
+  }
+  return values;
+}
+
+const cases = [];
+function addCase(name, dir, modelFile, rowsOf, dump) {
+  const text = readText(join(dir, modelFile));
+  const ensemble = parseModel(text);
+  const values = rowsOf(ensemble.numFeatures);
+  cases.push({ name, modelPath: existsSync(join(dir, modelFile)) ? join(dir, modelFile) : join(dir, `${modelFile}.gz`), ensemble, values, dump });
+}
+addCase('seattle 600 trees depth 5 (fixture)', join(root, 'fixtures/xgboost/1.7.4/reg_squarederror_seattle'), 'model.json',
+  (c) => fixtureRows(join(root, 'fixtures/xgboost/1.7.4/reg_squarederror_seattle'), c),
+  JSON.parse(readText(join(root, 'fixtures/xgboost/1.7.4/reg_squarederror_seattle/dump.json'))));
+const served = join(root, 'models/site-energy');
+for (const version of existsSync(served) ? readdirSync(served) : []) {
+  const dir = join(served, version);
+  if (!existsSync(join(dir, 'model.json')) || !existsSync(join(dir, 'golden.json'))) continue;
+  const golden = JSON.parse(readFileSync(join(dir, 'golden.json'), 'utf8'));
+  addCase(`site-energy ${version} (served)`, dir, 'model.json', (c) => tile(golden.rows.map((g) => g.encoded), c));
+}
+addCase('deep_depth12 150 trees depth 12', join(root, 'fixtures/xgboost/1.7.4/deep_depth12'), 'model.json',
+  (c) => fixtureRows(join(root, 'fixtures/xgboost/1.7.4/deep_depth12'), c));
+
+// ---- this runtime
+function interpretedBatch(ensemble, values, out) {
+  const width = ensemble.numFeatures;
+  const block = new Float64Array(64 * width);
+  const margins = new Float64Array(64 * ensemble.numOutputs);
+  for (let start = 0; start < ROWS; start += 64) {
+    const rows = Math.min(64, ROWS - start);
+    prepareRows(ensemble, values, start * width, width, rows, block);
+    computeMargins(ensemble, block, rows, margins);
+    out.set(margins.subarray(0, rows * ensemble.numOutputs), start * ensemble.numOutputs);
+  }
+}
+function timeBatch(fn) {
+  const times = [];
+  for (let i = 0; i < REPEATS; i++) {
+    const start = now();
+    fn();
+    times.push((now() - start) / ROWS);
+  }
+  return times;
+}
+function timeJs(c, into) {
+  const { ensemble, values } = c;
+  const width = ensemble.numFeatures;
+  const compiled = c.compiled;
+  const out = new Float64Array(ROWS * ensemble.numOutputs);
+  into.compiled.push(...timeBatch(() => compiled.margins(values, width, ROWS, out)));
+  c.checksum = out.reduce((a, b) => a + b, 0);
+  into.interpreted.push(...timeBatch(() => interpretedBatch(ensemble, values, out)));
+  const one = new Float64Array(ensemble.numOutputs);
+  for (let i = 0; i < SINGLE_ROWS; i++) {
+    const row = values.subarray((i % ROWS) * width, (i % ROWS + 1) * width);
+    const start = now();
+    compiled.margins(row, width, 1, one);
+    into.single.push(now() - start);
+  }
+}
+
+// ---- JavaScript peer: xgboost-scorer (walks the get_dump JSON; one object per row, missing = absent key)
+async function timePeer(c, into) {
+  if (!c.dump) return;
+  const scorer = await Scorer.create(c.dump);
+  const names = c.ensemble.featureNames;
+  const objects = [];
+  for (let r = 0; r < PEER_ROWS; r++) {
+    const o = {};
+    names.forEach((n, j) => { const v = c.values[r * names.length + j]; if (v === v) o[n] = v; });
+    objects.push(o);
+  }
+  await scorer.score(objects.slice(0, 50)); // warm-up
+  for (let i = 0; i < 3; i++) {
+    const start = now();
+    await scorer.score(objects);
+    into.peer.push((now() - start) / PEER_ROWS);
+  }
+}
+
+// ---- XGBoost native, in a child python process timing the same rows
+const work = mkdtempSync(join(tmpdir(), 'bench-runtime-'));
+const request = { cases: cases.map((c, i) => {
+  const rows = join(work, `rows-${i}.f64`);
+  writeFileSync(rows, c.values);
+  return { name: c.name, model: c.modelPath, rows, columns: c.ensemble.numFeatures, repeats: REPEATS, single_rows: 2000 };
+}) };
+writeFileSync(join(work, 'request.json'), JSON.stringify(request));
+function timeNative() {
+  const result = spawnSync('/usr/bin/python3', [join(root, 'bench/runtime/xgboost_native.py'), join(work, 'request.json')], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (result.status !== 0) throw new Error(`xgboost_native.py failed: ${result.stderr}`);
+  return JSON.parse(result.stdout);
+}
+
+// ---- load time of a 1,000-tree model (text already in memory: parsing + flattening + validation, then compiling)
+function timeLoad() {
+  const text = readText(join(root, 'fixtures/lightgbm/deep_1000_trees/model.txt'));
+  const json = readText(join(root, 'fixtures/lightgbm/deep_1000_trees/model.json'));
+  const parse = [], parseJson = [], compile = [];
+  let trees = 0;
+  for (let i = 0; i < 7; i++) {
+    let start = now();
+    const ensemble = parseModel(text);
+    parse.push(now() - start);
+    start = now();
+    parseModel(json);
+    parseJson.push(now() - start);
+    start = now();
+    compileEnsemble(ensemble);
+    compile.push(now() - start);
+    trees = ensemble.treeRoot.length;
+  }
+  return { trees, parse: median(parse), parseJson: median(parseJson), compile: median(compile) };
+}
+
+const stats = cases.map(() => ({ compiled: [], interpreted: [], single: [], peer: [], native: [], nativeSingle: [] }));
+let versions;
+for (const c of cases) c.compiled = compileEnsemble(c.ensemble);
+for (let round = 0; round < ROUNDS; round++) {
+  const native = timeNative();
+  versions = native;
+  native.cases.forEach((n, i) => {
+    stats[i].native.push(...n.batch_ns_per_row);
+    stats[i].nativeSingle.push(n.single_p50_ns);
+    stats[i].nativeChecksum = n.checksum;
+  });
+  for (let i = 0; i < cases.length; i++) timeJs(cases[i], stats[i]);
+  process.stderr.write(`round ${round + 1}/${ROUNDS} done\n`);
+}
+for (let i = 0; i < cases.length; i++) await timePeer(cases[i], stats[i]);
+rmSync(work, { recursive: true, force: true });
+const load = timeLoad();
+
+const us = (ns) => (ns / 1000).toFixed(2);
+const cpu = (readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/) ?? [])[1] ?? 'unknown';
+console.log(`\nruntime benchmark ${new Date().toISOString().slice(0, 10)}: ${cpu}, ${(await import('node:os')).availableParallelism()} cores, ` +
+  `Node ${process.version}, XGBoost ${versions.xgboost_version}; ${ROWS} rows per batch, medians of ${ROUNDS} x ${REPEATS}`);
+console.log('\n| model | evaluator | batch us/row | speed vs XGBoost native |');
+console.log('|---|---|---:|---:|');
+for (let i = 0; i < cases.length; i++) {
+  const s = stats[i];
+  const native = median(s.native);
+  const rows = [
+    ['XGBoost native (nthread=1, inplace_predict)', native],
+    [`this runtime, compiled (${cases[i].compiled.form})`, median(s.compiled)],
+    ['this runtime, interpreted', median(s.interpreted)],
+  ];
+  if (s.peer.length > 0) rows.push([`xgboost-scorer ${PEER_ROWS} rows`, median(s.peer)]);
+  for (const [label, ns] of rows) console.log(`| ${cases[i].name} | ${label} | ${us(ns)} | ${(native / ns).toFixed(2)}x |`);
+  const exact = Math.abs(cases[i].checksum - s.nativeChecksum) <= 1e-9 * Math.abs(s.nativeChecksum);
+  if (!exact) console.log(`| ${cases[i].name} | WARNING: margin checksum differs from XGBoost (${cases[i].checksum} vs ${s.nativeChecksum}) | | |`);
+}
+console.log('\n| model | single row, in process | p50 us | p99 us |');
+console.log('|---|---|---:|---:|');
+for (let i = 0; i < cases.length; i++) {
+  console.log(`| ${cases[i].name} | this runtime, compiled | ${us(median(stats[i].single))} | ${us(quantile(stats[i].single, 0.99))} |`);
+  console.log(`| ${cases[i].name} | XGBoost native inplace_predict (python call) | ${us(median(stats[i].nativeSingle))} | |`);
+}
+console.log(`\nload of a ${load.trees}-tree LightGBM model (deep_1000_trees), text in memory: model.txt ${us(load.parse / 1000)} ms, ` +
+  `dump_model JSON ${us(load.parseJson / 1000)} ms; generating its code: ${us(load.compile / 1000)} ms`);
