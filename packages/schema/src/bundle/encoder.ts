@@ -1,0 +1,140 @@
+import { all, create, type EvalFunction, type FactoryFunctionMap, type MathNode } from 'mathjs';
+import type { Building } from '../building-type.js';
+import { BundleError } from './errors.js';
+import type { BundleFeature, FeatureEncoding } from './manifest.js';
+
+/** Turns a validated building into the model's feature vector (doubles; NaN = missing). */
+export type BuildingEncoder = (building: Readonly<Building> | Readonly<Record<string, unknown>>) => Float64Array;
+
+const useSlots = ['largest', 'secondLargest', 'thirdLargest'] as const;
+
+// mathjs's own evaluator never reaches JavaScript globals; the functions that could change or re-enter the
+// evaluator are removed as its security notes advise, so a bundle's expression can only compute.
+const math = create(all as FactoryFunctionMap, { number: 'number' });
+const { compile, parse } = math;
+const disabled = (name: string) => () => {
+  throw new Error(`${name} is disabled in bundle expressions`);
+};
+math.import(
+  Object.fromEntries(['import', 'createUnit', 'evaluate', 'parse', 'simplify', 'derivative', 'compile'].map((n) => [n, disabled(n)])),
+  { override: true },
+);
+
+/**
+ * The public input fields a feature reads, in the order used to share out its contribution.
+ *
+ * @example
+ * featureInputs({ kind: 'ratio', numerator: 'propertyGfaTotal', denominator: 'numberOfFloors' })
+ * // ['propertyGfaTotal', 'numberOfFloors']
+ */
+export function featureInputs(encoding: FeatureEncoding): readonly string[] {
+  switch (encoding.kind) {
+    case 'numeric':
+    case 'log1p':
+    case 'boolean':
+    case 'one-hot':
+      return [encoding.input];
+    case 'ratio':
+      return [encoding.numerator, encoding.denominator];
+    case 'expression':
+      return encoding.inputs;
+    case 'use-share':
+      return ['propertyGfaTotal', ...useSlots.flatMap((s) => [`${s}PropertyUseType`, `${s}PropertyUseTypeGfa`])];
+  }
+}
+
+type Record_ = Readonly<Record<string, unknown>>;
+type FeatureFn = (b: Record_) => number;
+
+const numberOf = (b: Record_, name: string): number => {
+  const value = b[name];
+  return typeof value === 'number' ? value : NaN;
+};
+
+// Share of the floor area declared for one use type; divides by the larger of the total and the declared sum,
+// because the city's use-type areas and totals come from different sources and the declared sum can exceed the total.
+function useShare(b: Record_, useType: string): number {
+  let matched = 0;
+  let declared = 0;
+  let counted = 0;
+  for (const slot of useSlots) {
+    const slotType = b[`${slot}PropertyUseType`];
+    const area = b[`${slot}PropertyUseTypeGfa`];
+    if (typeof slotType !== 'string' || typeof area !== 'number') continue;
+    counted++;
+    declared += area;
+    if (slotType === useType) matched += area;
+  }
+  if (counted === 0) return NaN;
+  return matched / Math.max(numberOf(b, 'propertyGfaTotal'), declared);
+}
+
+function compileExpression(feature: BundleFeature & { encoding: { kind: 'expression' } }): FeatureFn {
+  const { expression, inputs } = feature.encoding;
+  let node: MathNode;
+  let compiled: EvalFunction;
+  try {
+    node = parse(expression);
+    compiled = compile(expression);
+  } catch (cause) {
+    throw new BundleError('BUNDLE_ENCODING_INVALID', `feature ${feature.name}: expression "${expression}" does not parse`, { cause });
+  }
+  const symbols = node.filter((n) => (n as { isSymbolNode?: boolean }).isSymbolNode === true).map((n) => (n as unknown as { name: string }).name);
+  const functions = new Set(
+    node.filter((n) => (n as { isFunctionNode?: boolean }).isFunctionNode === true).map((n) => (n as unknown as { fn: { name: string } }).fn.name),
+  );
+  const unknown = symbols.filter((s) => !inputs.includes(s) && !functions.has(s));
+  if (unknown.length > 0) {
+    throw new BundleError('BUNDLE_ENCODING_INVALID', `feature ${feature.name}: expression "${expression}" reads ${unknown.join(', ')}, not among its inputs ${inputs.join(', ')}`);
+  }
+  return (b) => {
+    const scope = new Map<string, number>();
+    for (const input of inputs) scope.set(input, numberOf(b, input));
+    const value: unknown = compiled.evaluate(scope);
+    return typeof value === 'number' ? value : NaN;
+  };
+}
+
+function compileFeature(feature: BundleFeature): FeatureFn {
+  const e = feature.encoding;
+  switch (e.kind) {
+    case 'numeric':
+      return (b) => numberOf(b, e.input);
+    case 'log1p':
+      return (b) => Math.log1p(numberOf(b, e.input));
+    case 'ratio':
+      return (b) => numberOf(b, e.numerator) / numberOf(b, e.denominator);
+    case 'boolean':
+      return (b) => {
+        const value = b[e.input];
+        return typeof value === 'boolean' ? (value ? 1 : 0) : NaN;
+      };
+    case 'one-hot':
+      return (b) => {
+        const value = b[e.input];
+        return typeof value === 'string' ? (value === e.category ? 1 : 0) : NaN;
+      };
+    case 'use-share':
+      return (b) => useShare(b, e.useType);
+    case 'expression':
+      return compileExpression({ ...feature, encoding: e });
+  }
+}
+
+/**
+ * Compiles a bundle's feature list into an encoder (expressions are parsed and compiled once, here). The vector
+ * follows the list's order exactly; a missing optional input gives NaN, which the model treats as missing.
+ *
+ * @example
+ * const encode = compileEncoder(manifest.features);
+ * const vector = encode(validated.building); // Float64Array, manifest.features.length long
+ */
+export function compileEncoder(features: readonly BundleFeature[]): BuildingEncoder {
+  const fns = features.map(compileFeature);
+  return (building) => {
+    const out = new Float64Array(fns.length);
+    const record = building as Record_;
+    for (let j = 0; j < fns.length; j++) out[j] = fns[j]!(record);
+    return out;
+  };
+}
