@@ -24,6 +24,16 @@ export function toProblem(error: unknown): { problem: HttpProblem; unexpected: b
   if (error instanceof HttpProblem) return { problem: error, unexpected: false };
   const info = (typeof error === 'object' && error !== null ? error : {}) as BodyReaderError;
   const status = info.status ?? info.statusCode;
+  // co-body's JSON parser (bourne) throws a SyntaxError with status 400, also for a "__proto__" key.
+  if (error instanceof SyntaxError && status === 400) {
+    const proto = /prototype property/.test(error.message);
+    return {
+      problem: new HttpProblem(400, 'malformed-json', proto ? 'The JSON body contains a forbidden "__proto__" key.' : 'The request body is not valid JSON.', [
+        { path: '', message: proto ? 'forbidden __proto__ key' : 'invalid JSON' },
+      ]),
+      unexpected: false,
+    };
+  }
   switch (info.type) {
     case 'entity.parse.failed':
       return { problem: new HttpProblem(400, 'malformed-json', 'The request body is not valid JSON.', [{ path: '', message: 'invalid JSON' }]), unexpected: false };
