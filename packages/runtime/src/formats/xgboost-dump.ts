@@ -68,9 +68,10 @@ export function parseXgboostDump(source: unknown, options: XgboostDumpOptions = 
     let index: number | undefined;
     if (typeof split === 'number') index = split;
     else if (typeof split === 'string') {
+      // XGBoost names features f<index> when the booster has no feature names.
       index = nameIndex.get(split);
       const match = /^f(\d+)$/.exec(split);
-      if (index === undefined && names === undefined && match !== null) index = Number(match[1]);
+      if (index === undefined && match !== null) index = Number(match[1]);
     }
     if (index === undefined) {
       throw modelError(
