@@ -1,0 +1,110 @@
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import t from 'tap';
+import { BundleError, loadBundle, loadModelStore, sha256File } from '../src/index.js';
+import { copyModels } from './helpers/bundles.js';
+
+const { dir, done } = await copyModels();
+t.teardown(done);
+const bundleDir = join(dir, 'site-energy', '1.0.0');
+const original = {
+  manifest: await readFile(join(bundleDir, 'bundle.json'), 'utf8'),
+  model: await readFile(join(bundleDir, 'model.json'), 'utf8'),
+  golden: await readFile(join(bundleDir, 'golden.json'), 'utf8'),
+};
+t.afterEach(async () => {
+  for (const [file, text] of Object.entries(original)) await writeFile(join(bundleDir, `${file === 'manifest' ? 'bundle' : file}.json`), text);
+});
+
+/** The BundleError `promise` rejects with. */
+async function refusal(promise: Promise<unknown>): Promise<BundleError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof BundleError) return error;
+    throw error;
+  }
+  throw new Error('expected a BundleError');
+}
+
+t.test('a changed model file is refused, naming the file and both hashes', async (t) => {
+  const changed = original.model.replace('"num_feature":"90"', '"num_feature":"90" ');
+  await writeFile(join(bundleDir, 'model.json'), changed);
+  const error = await refusal(loadBundle(bundleDir));
+  t.equal(error.code, 'BUNDLE_HASH_MISMATCH');
+  const expected = (JSON.parse(original.manifest) as { model: { sha256: string } }).model.sha256;
+  const actual = await sha256File(join(bundleDir, 'model.json'));
+  t.not(actual, expected);
+  t.equal(
+    error.message,
+    `${join(bundleDir, 'model.json')} has sha256 ${actual} but ${join(bundleDir, 'bundle.json')} expects ${expected}: the model file was changed or replaced; refusing to load it`,
+  );
+  const store = await refusal(loadModelStore(dir));
+  t.equal(store.code, 'BUNDLE_HASH_MISMATCH', 'the whole store refuses to load');
+});
+
+t.test('a golden prediction that does not reproduce is refused', async (t) => {
+  const golden = JSON.parse(original.golden) as { rows: { margin: number }[] };
+  golden.rows[3]!.margin += 1e-6;
+  await writeFile(join(bundleDir, 'golden.json'), JSON.stringify(golden));
+  const error = await refusal(loadBundle(bundleDir));
+  t.equal(error.code, 'BUNDLE_GOLDEN_MISMATCH');
+  t.match(error.message, /golden\.json row 3 \(building \d+\): the runtime predicts margin/);
+});
+
+t.test('an encoded vector that does not reproduce is refused, naming the feature', async (t) => {
+  const golden = JSON.parse(original.golden) as { rows: { encoded: (number | null)[] }[] };
+  golden.rows[0]!.encoded[3] = 1234;
+  await writeFile(join(bundleDir, 'golden.json'), JSON.stringify(golden));
+  const error = await refusal(loadBundle(bundleDir));
+  t.equal(error.code, 'BUNDLE_GOLDEN_MISMATCH');
+  t.match(error.message, /row 0 \(building \d+\): feature 3 \(yearBuilt\) encodes to \d+, the training library gave 1234/);
+});
+
+t.test('a feature list out of training order is refused', async (t) => {
+  const manifest = JSON.parse(original.manifest) as { features: unknown[] };
+  [manifest.features[0], manifest.features[1]] = [manifest.features[1], manifest.features[0]];
+  await writeFile(join(bundleDir, 'bundle.json'), JSON.stringify(manifest));
+  const error = await refusal(loadBundle(bundleDir));
+  t.equal(error.code, 'BUNDLE_FEATURES_MISMATCH');
+  t.match(error.message, /names feature 0 "logPropertyGfaTotal", bundle\.json "logPropertyGfaParking"/);
+});
+
+t.test('a malformed manifest is refused with every problem', async (t) => {
+  const manifest = JSON.parse(original.manifest) as Record<string, unknown>;
+  manifest['formatVersion'] = 2;
+  manifest['target'] = { column: 'x', unit: 'y', transform: 'sqrt' };
+  await writeFile(join(bundleDir, 'bundle.json'), JSON.stringify(manifest));
+  const error = await refusal(loadBundle(bundleDir));
+  t.equal(error.code, 'BUNDLE_MANIFEST_INVALID');
+  t.match(error.message, /formatVersion/);
+  t.match(error.message, /target\.transform/);
+  await writeFile(join(bundleDir, 'bundle.json'), '{ not json');
+  t.equal((await refusal(loadBundle(bundleDir))).code, 'BUNDLE_MANIFEST_INVALID');
+});
+
+t.test('an expression reading an undeclared input is refused at load', async (t) => {
+  const manifest = JSON.parse(original.manifest) as { features: { name: string; encoding: Record<string, unknown> }[] };
+  const feature = manifest.features.find((f) => f.encoding['kind'] === 'expression');
+  if (feature === undefined) throw new Error('the bundle has no expression feature');
+  feature.encoding['expression'] = 'propertyGfaTotal - secret';
+  await writeFile(join(bundleDir, 'bundle.json'), JSON.stringify(manifest));
+  const error = await refusal(loadBundle(bundleDir));
+  t.equal(error.code, 'BUNDLE_ENCODING_INVALID');
+  t.match(error.message, /reads secret, not among its inputs/);
+});
+
+t.test('a bundle in the wrong directory or without its files is refused', async (t) => {
+  await rename(bundleDir, join(dir, 'site-energy', '9.9.9'));
+  try {
+    t.equal((await refusal(loadBundle(join(dir, 'site-energy', '9.9.9')))).code, 'BUNDLE_LOCATION_MISMATCH');
+  } finally {
+    await rename(join(dir, 'site-energy', '9.9.9'), bundleDir);
+  }
+  t.equal((await refusal(loadBundle(join(dir, 'nothing', '1.0.0')))).code, 'BUNDLE_NOT_FOUND');
+  t.equal((await refusal(loadModelStore(join(dir, 'missing')))).code, 'BUNDLE_NOT_FOUND');
+  const manifest = JSON.parse(original.manifest) as Record<string, unknown>;
+  delete manifest['golden'];
+  await writeFile(join(bundleDir, 'bundle.json'), JSON.stringify(manifest));
+  t.equal((await refusal(loadBundle(bundleDir))).code, 'BUNDLE_GOLDEN_MISSING');
+});
