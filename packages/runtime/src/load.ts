@@ -11,13 +11,15 @@ import { parseSklearnJson } from './formats/sklearn.js';
 import { parseXgboostDump, type XgboostDumpOptions } from './formats/xgboost-dump.js';
 import { parseXgboostJson } from './formats/xgboost-json.js';
 import { parseModelJson } from './json-text.js';
-import { TreeModel } from './model.js';
+import { TreeModel, type Evaluator } from './model.js';
 import { validateEnsemble } from './validate.js';
 
 /** Options of `loadModel`. The XGBoost get_dump options only apply to that format. */
 export interface LoadOptions extends XgboostDumpOptions {
   /** Skip detection and read the source as this format. */
   readonly format?: ModelFormat;
+  /** Margin evaluator: generated code when allowed (`auto`, default), forced (`compiled`) or `interpreted`. */
+  readonly evaluator?: Evaluator;
 }
 
 /**
@@ -33,7 +35,7 @@ export interface LoadOptions extends XgboostDumpOptions {
  * ```
  */
 export function loadModel(source: string | object, options: LoadOptions = {}): TreeModel {
-  return new TreeModel(parseModel(source, options));
+  return new TreeModel(parseModel(source, options), options.evaluator);
 }
 
 /**

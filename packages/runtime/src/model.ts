@@ -5,6 +5,10 @@
 import type { ModelFormat, TreeEnsemble } from './ensemble.js';
 import { computeMargins, prepareRows, type InputValue } from './evaluate.js';
 import { TreeShap } from './shap.js';
+import { compileEnsemble, type CompiledEnsemble } from './compile.js';
+
+/** `auto`: generated code when allowed (else interpreted); `compiled`: generated code or throw; `interpreted`. */
+export type Evaluator = 'auto' | 'compiled' | 'interpreted';
 
 /** `margin`: raw sum of trees; `prediction`: the library's transformed output; `contrib`: TreeSHAP values + bias. */
 export type OutputKind = 'margin' | 'prediction' | 'contrib';
@@ -45,9 +49,16 @@ export class TreeModel {
   private readonly margin: Float64Array;
   private readonly transformed: Float64Array;
   private shap: TreeShap | undefined;
+  /** Margin evaluator: generated lazily on the first margin/prediction call (`null`: not decided yet). */
+  private compiled: CompiledEnsemble | undefined | null;
   private featureIndex: Map<string, number> | undefined;
 
-  constructor(ensemble: TreeEnsemble) {
+  constructor(ensemble: TreeEnsemble, evaluator: Evaluator = 'auto') {
+    this.compiled = evaluator === 'interpreted' ? undefined : null;
+    if (evaluator === 'compiled') {
+      this.compiled = compileEnsemble(ensemble);
+      if (this.compiled === undefined) throw new RangeError('code generation is unavailable here (CSP) or the model is too large');
+    }
     this.ensemble = ensemble;
     this.format = ensemble.format;
     this.objective = ensemble.objective;
@@ -91,7 +102,7 @@ export class TreeModel {
       if (this.numOutputs === 1) return Array.from(phi);
       return Array.from({ length: this.numOutputs }, (_, k) => Array.from(phi.subarray(k * stride, (k + 1) * stride)));
     }
-    computeMargins(this.ensemble, this.row, 1, this.margin);
+    this.margins(this.row, 1, this.margin);
     const values = output === 'margin' ? this.margin : this.transformed;
     if (output === 'prediction') this.ensemble.transform(this.margin, this.transformed);
     return width === 1 ? values[0]! : Array.from(values);
@@ -142,10 +153,10 @@ export class TreeModel {
         const shap = this.explainer();
         for (let r = 0; r < rows; r++) shap.explain(block, r * features, result, (start + r) * width);
       } else if (output === 'margin') {
-        computeMargins(this.ensemble, block, rows, margins);
+        this.margins(block, rows, margins);
         result.set(margins.subarray(0, rows * outputs), start * outputs);
       } else {
-        computeMargins(this.ensemble, block, rows, margins);
+        this.margins(block, rows, margins);
         for (let r = 0; r < rows; r++) {
           for (let k = 0; k < outputs; k++) this.margin[k] = margins[r * outputs + k]!;
           this.ensemble.transform(this.margin, this.transformed);
@@ -180,6 +191,13 @@ export class TreeModel {
       treeRoot: treeRoot.subarray(begin * perIteration, end * perIteration),
       treeOutput: treeOutput.subarray(begin * perIteration, end * perIteration),
     });
+  }
+
+  /** Margins of prepared rows; prepared values are fixed points of the compiled evaluator's own preparation. */
+  private margins(x: Float64Array, rows: number, out: Float64Array): void {
+    if (this.compiled === null) this.compiled = compileEnsemble(this.ensemble);
+    if (this.compiled === undefined) computeMargins(this.ensemble, x, rows, out);
+    else this.compiled.margins(x, this.numFeatures, rows, out);
   }
 
   private explainer(): TreeShap {

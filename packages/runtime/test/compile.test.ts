@@ -136,3 +136,15 @@ t.test('number literals read back to the same double', async (t) => {
   t.throws(() => numberLiteral(NaN), RangeError);
   t.throws(() => numberLiteral('1; alert(1)' as unknown as number), RangeError);
 });
+
+t.test('loadModel evaluator option: compiled and interpreted predictBatch give the fixture margins', async (t) => {
+  const { loadModel } = await import('../src/load.js');
+  const values = new Float64Array(seattle.rows.length * 10);
+  seattle.rows.forEach((row, r) => row.forEach((v, j) => (values[r * 10 + j] = v ?? NaN)));
+  for (const evaluator of ['auto', 'compiled', 'interpreted'] as const) {
+    const model = loadModel(seattle.model, { evaluator });
+    const batch = model.predictBatch(values, 10, 'margin');
+    t.equal(firstMismatch(model.ensemble, batch, seattle), undefined, `${evaluator}: predictBatch`);
+    t.equal(model.predict(seattle.rows[3]!, 'margin'), seattle.margins[3]![0], `${evaluator}: predict`);
+  }
+});
