@@ -76,5 +76,7 @@ export function lightgbmEnsemble(builder: EnsembleBuilder, header: LightgbmHeade
     baseMargin: new Float64Array(numOutputs),
     marginDivisor: 0,
     transform,
+    // An rf model divides by the iterations it was saved with, so a slice of its iterations would predict wrongly.
+    ...(header.average ? {} : { treesPerIteration: numOutputs }),
   });
 }

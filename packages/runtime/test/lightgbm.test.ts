@@ -1,0 +1,90 @@
+// Every LightGBM 4.6 fixture case, through loadModel from both model.json and model.txt: raw scores bit for bit,
+// predictions within 1e-15 relative (V8's Math.exp vs glibc's exp), TreeSHAP within 1e-5 of pred_contrib (relative to
+// the row's largest contribution).
+// Golden values are LightGBM's own outputs (fixtures/lightgbm/README.md).
+import t from 'tap';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+import { loadModel } from '../src/index.js';
+
+const root = fileURLToPath(new URL('../../../fixtures/lightgbm/', import.meta.url));
+
+function readText(path: string): string {
+  if (existsSync(path)) return readFileSync(path, 'utf8');
+  return gunzipSync(readFileSync(`${path}.gz`)).toString('utf8');
+}
+
+interface Expected {
+  raw: (number | number[])[];
+  prediction: (number | number[])[];
+  contrib: number[][];
+}
+
+const cases = readdirSync(root)
+  .filter((name) => statSync(join(root, name)).isDirectory())
+  .sort();
+
+/** Largest |a - b| / max(|b|, floor) over two equal-length lists. */
+function worstRelative(actual: ArrayLike<number>, expected: readonly number[], floor: number): number {
+  let worst = 0;
+  for (let i = 0; i < expected.length; i++) {
+    const e = expected[i]!;
+    worst = Math.max(worst, Math.abs(actual[i]! - e) / Math.max(Math.abs(e), floor));
+  }
+  return worst;
+}
+
+t.test('the fixture set is complete', async (t) => {
+  t.equal(cases.length, 13, 'thirteen LightGBM cases');
+});
+
+for (const name of cases) {
+  const dir = join(root, name);
+  const input = JSON.parse(readText(join(dir, 'input.json'))) as { feature_names: string[]; rows: (number | null)[][] };
+  const expected = JSON.parse(readText(join(dir, 'expected.json'))) as Expected;
+  const raw = expected.raw.flat();
+  const prediction = expected.prediction.flat();
+  const contrib = expected.contrib.flat();
+
+  for (const file of ['model.json', 'model.txt']) {
+    t.test(`${name}/${file} matches LightGBM`, async (t) => {
+      const model = loadModel(readText(join(dir, file)));
+      t.equal(model.format, file === 'model.txt' ? 'lightgbm-text' : 'lightgbm-json');
+      t.same(model.featureNames, input.feature_names, 'feature names');
+
+      const margins = model.predictBatch(input.rows, input.feature_names.length, 'margin');
+      let mismatches = 0;
+      for (let i = 0; i < raw.length; i++) if (!Object.is(margins[i], raw[i])) mismatches++;
+      t.equal(mismatches, 0, `raw scores bit for bit (${raw.length} values)`);
+
+      const predictions = model.predictBatch(input.rows, input.feature_names.length, 'prediction');
+      t.ok(worstRelative(predictions, prediction, 1e-300) <= 1e-15, 'prediction within 1e-15 relative');
+
+      // TreeSHAP costs trees x leaves x depth^2 per row: every row of model.json, a spread of rows for model.txt
+      // (same trees, as the bit-exact raw scores above show) and for the 1000-tree case.
+      const step = file === 'model.txt' ? 7 : name === 'deep_1000_trees' ? 5 : 1;
+      const picked = input.rows.map((_, r) => r).filter((r) => r % step === 0);
+      const contributions = model.predictBatch(picked.map((r) => input.rows[r]!), input.feature_names.length, 'contrib');
+      const stride = model.numOutputs * (model.numFeatures + 1);
+      t.equal(stride * input.rows.length, contrib.length, 'num_class * (F + 1) contributions per row');
+      // Relative to the row's largest contribution, so that near-zero entries are held to the same absolute scale.
+      let worst = 0;
+      picked.forEach((r, i) => {
+        const slice = contrib.slice(r * stride, (r + 1) * stride);
+        const scale = Math.max(...slice.map(Math.abs), 1e-12);
+        worst = Math.max(worst, worstRelative(contributions.subarray(i * stride, (i + 1) * stride), slice, scale));
+      });
+      t.ok(worst <= 1e-5, `contrib within 1e-5 relative (worst ${worst.toExponential(2)})`);
+    });
+  }
+}
+
+t.test('one row at a time agrees with the batch', async (t) => {
+  const dir = join(root, 'multiclass');
+  const input = JSON.parse(readText(join(dir, 'input.json'))) as { rows: (number | null)[][] };
+  const expected = JSON.parse(readText(join(dir, 'expected.json'))) as Expected;
+  const model = loadModel(readText(join(dir, 'model.txt')));
+  for (let r = 0; r < 20; r++) t.same(model.predict(input.rows[r]!, 'margin'), expected.raw[r]);
+});
