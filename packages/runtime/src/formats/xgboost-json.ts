@@ -67,6 +67,9 @@ export function parseXgboostJson(source: unknown): TreeEnsemble {
   }
 
   const names = learner['feature_names'];
+  if (Array.isArray(names) && names.length > 0 && names.length !== numFeatures) {
+    throw modelError('MODEL_TRUNCATED', `${names.length} feature_names for num_feature ${numFeatures}`);
+  }
   const featureNames =
     Array.isArray(names) && names.length > 0
       ? names.map(String)
