@@ -61,6 +61,10 @@ export interface LoadedBundleView {
 /** The verified model store. */
 export interface ModelStoreView {
   list(): readonly unknown[];
+  /** The model names, sorted (optional: derived from `list()` otherwise). */
+  names?(): string[];
+  /** The versions of one model, oldest first (optional: derived from `list()` otherwise). */
+  versions?(name: string): string[];
   get(name: string, version?: string): LoadedBundleView | undefined;
 }
 

@@ -93,8 +93,10 @@ export class ModelRegistry {
 
   /** Names of the loaded models, sorted. */
   names(): string[] {
+    const store = this.store();
+    if (store.names) return [...store.names()].sort();
     const names = new Set<string>();
-    for (const entry of this.store().list()) {
+    for (const entry of store.list()) {
       const name = typeof entry === 'string' ? entry : (entry as { name?: unknown }).name ?? (entry as { manifest?: { name?: unknown } }).manifest?.name;
       if (typeof name === 'string') names.add(name);
     }

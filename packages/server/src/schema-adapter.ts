@@ -1,3 +1,5 @@
+import { buildingJsonSchema, exampleBuilding, loadModelStore, validateBuilding } from '@seattle-energy/schema';
+
 import type { BuildingSchemaApi, ModelStoreView } from './contract.js';
 
 /** The schema package as the server uses it: the building functions plus the model store loader. */
@@ -6,18 +8,18 @@ export interface SchemaPackage extends BuildingSchemaApi {
 }
 
 /**
- * Loads `@seattle-energy/schema` (the real validator, JSON Schema, example and model store).
+ * The real `@seattle-energy/schema` parts (validator, JSON Schema, example and verified model store), typed as the
+ * server's contract: this assignment is where the compiler checks that the schema package still fits the server.
  *
  * @example
- * const schema = await loadSchemaPackage();
+ * const schema = loadSchemaPackage();
  * const store = await schema.loadModelStore('/app/models');
  */
-export async function loadSchemaPackage(): Promise<SchemaPackage> {
-  const schema = (await import('@seattle-energy/schema')) as unknown as SchemaPackage;
+export function loadSchemaPackage(): SchemaPackage {
   return {
-    validateBuilding: schema.validateBuilding,
-    buildingJsonSchema: schema.buildingJsonSchema,
-    exampleBuilding: schema.exampleBuilding,
-    loadModelStore: schema.loadModelStore,
+    validateBuilding,
+    buildingJsonSchema: () => buildingJsonSchema() as Record<string, unknown>,
+    exampleBuilding: exampleBuilding as unknown as Record<string, unknown>,
+    loadModelStore: (modelsDir: string): Promise<ModelStoreView> => loadModelStore(modelsDir),
   };
 }

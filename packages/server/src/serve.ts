@@ -30,7 +30,7 @@ async function serveHere(config: ServerConfig): Promise<void> {
     logger.fatal({ err: error }, 'uncaught exception; exiting');
     logger.flush(() => process.exit(1));
   });
-  const schema = await loadSchemaPackage();
+  const schema = loadSchemaPackage();
   const proc = await runServer(config, schema, schema.loadModelStore, { logger });
   const stop = () => {
     void proc.stop().then(() => process.exit(0));

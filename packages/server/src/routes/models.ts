@@ -4,8 +4,10 @@ import { stringQuery, type ApiRouter, type RouteContext } from './route-context.
 
 /** Versions of `name` the store holds, newest last as the store lists them; falls back to the loaded one. */
 export function modelVersions(registry: ModelRegistry, name: string, bundle: LoadedBundleView): string[] {
+  const store = registry.store();
+  if (store.versions) return store.versions(name);
   const versions = new Set<string>();
-  for (const entry of registry.store().list()) {
+  for (const entry of store.list()) {
     const item = entry as { name?: unknown; version?: unknown; versions?: unknown; manifest?: { name?: unknown; version?: unknown } };
     const itemName = item.name ?? item.manifest?.name;
     if (itemName !== name) continue;
