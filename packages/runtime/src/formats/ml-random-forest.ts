@@ -25,6 +25,9 @@ import { describe, isRecord, readArray, readRecord, readString, type JsonRecord 
  * ```
  */
 export function parseMlRandomForest(obj: unknown): TreeEnsemble {
+  if (isRecord(obj) && obj['name'] === 'RFClassifier') {
+    throw modelError('MODEL_FEATURE_UNSUPPORTED', 'ml-random-forest classifiers (RFClassifier) are not supported');
+  }
   if (!isRecord(obj) || obj['name'] !== 'RFRegression') {
     const found = isRecord(obj) ? describe(obj['name']) : describe(obj);
     throw modelError('MODEL_FORMAT_UNSUPPORTED', `not an ml-random-forest RandomForestRegression: name is ${found}`);
