@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { runModelsCli } from './models-cli.js';
 
 const repoModels = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'models');
-const result = await runModelsCli(process.argv.slice(2), process.env['MODELS_DIR'] ?? repoModels);
+const result = await runModelsCli(process.argv.slice(2), process.env['MODELS_DIR'] || repoModels);
 process.stdout.write(result.stdout);
 process.stderr.write(result.stderr);
 process.exitCode = result.exitCode;
