@@ -32,7 +32,7 @@ const area = `a floor area in square feet: a number greater than 0 and at most $
  * The public fields of a building, in the order the API documents them. Their names are the API contract.
  *
  * @example
- * buildingFields.filter((f) => f.required).map((f) => f.name)
+ * describeBuildingFields(2026).filter((f) => f.required).map((f) => f.name)
  * // ['primaryPropertyType', 'neighborhood', 'yearBuilt', 'numberOfFloors', 'propertyGfaTotal']
  */
 export function describeBuildingFields(currentYear: number): readonly BuildingFieldDoc[] {

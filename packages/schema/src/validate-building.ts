@@ -160,7 +160,7 @@ export function validateBuilding(input: unknown): BuildingValidation {
     warnings.push({
       field: 'propertyGfaTotal',
       code: 'USE_AREAS_EXCEED_TOTAL',
-      message: `the use-type floor areas add up to ${declared} sq ft, more than propertyGfaTotal (${total} sq ft); use shares above 1 are kept as sent`,
+      message: `the use-type floor areas add up to ${declared} sq ft, more than propertyGfaTotal (${total} sq ft): use shares are taken of the larger of the two`,
     });
   }
   return { ok: true, building: building as unknown as Building, warnings };
