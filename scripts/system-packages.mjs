@@ -8,6 +8,11 @@ export const debianPackages = [
   'python3-sklearn',
   'python3-pandas',
   'chromium',
+  // The container image test: buildah builds and runs the Dockerfile, debootstrap makes the stand-in base,
+  // podman reads the image's layer sizes.
+  'buildah',
+  'debootstrap',
+  'podman',
 ];
 
 function missingPackages(names) {

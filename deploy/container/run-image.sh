@@ -12,7 +12,8 @@ buildah=(buildah --storage-driver vfs)
 
 container="$("${buildah[@]}" from --pull=never "$tag")"
 trap '"${buildah[@]}" rm "$container" >/dev/null' EXIT
-mapfile -t command < <("${buildah[@]}" inspect --type container --format '{{json .OCIv1.Config.Cmd}}' "$container" |
-  node -e 'for (const arg of JSON.parse(require("fs").readFileSync(0, "utf8"))) console.log(arg)')
+command_json="$("${buildah[@]}" inspect --type container "$container")"
+mapfile -t command < <(node -e 'for (const arg of JSON.parse(process.argv[1]).OCIv1.config.Cmd) console.log(arg)' "$command_json")
+[[ ${#command[@]} -gt 0 ]] || { echo "$tag has no CMD" >&2; exit 1; }
 echo "starting ${command[*]} on port $port" >&2
 "${buildah[@]}" run --isolation chroot --network host --env "PORT=$port" "$container" -- "${command[@]}"

@@ -1,0 +1,161 @@
+// The Azure deployment (deploy/azure): the dry run of each command prints exactly the commands a real run would
+// execute and runs none of them, and the Bicep template agrees with the server and the image it deploys: the port,
+// the probe paths, and environment variables that the server's own configuration reads and accepts.
+// No Bicep compiler or Azure CLI is needed: the template is read as text.
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { exampleBuilding } from '@seattle-energy/schema';
+import t, { type Test } from 'tap';
+
+import { loadConfig } from '../src/config.js';
+import { startHarness } from './fixtures/http-harness.js';
+
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+const template = readFileSync(join(root, 'deploy/azure/main.bicep'), 'utf8');
+const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
+
+/** The template's parameters and their default values (numbers, booleans and plain strings). */
+function bicepParams(): Map<string, string | number | boolean> {
+  const params = new Map<string, string | number | boolean>();
+  for (const [, name, type, value] of template.matchAll(/^param (\w+) (\w+) = (.+)$/gm)) {
+    if (name === undefined || value === undefined) continue;
+    if (type === 'int') params.set(name, Number(value));
+    else if (type === 'bool') params.set(name, value === 'true');
+    else if (/^'[^'$]*'$/.test(value)) params.set(name, value.slice(1, -1));
+  }
+  return params;
+}
+
+/** The container's environment as deployed with the default parameters: `{ name: 'X', value: <expression> }`. */
+function bicepEnv(): Record<string, string> {
+  const params = bicepParams();
+  const env: Record<string, string> = {};
+  for (const [, name, expression] of template.matchAll(/\{ name: '([A-Z0-9_]+)', value: (.+?) \}/g)) {
+    if (name === undefined || expression === undefined) continue;
+    const literal = /^'([^']*)'$/.exec(expression);
+    const parameter = /^(?:string\()?(\w+)\)?$/.exec(expression)?.[1];
+    const value = literal ? literal[1] : parameter !== undefined ? params.get(parameter) : undefined;
+    if (value === undefined) throw new Error(`cannot evaluate ${name}: ${expression}`);
+    env[name] = String(value);
+  }
+  return env;
+}
+
+t.test('the template deploys the port the server and the image use', async (t) => {
+  const port = bicepParams().get('containerPort');
+  const serverDefault = loadConfig({}).port;
+  t.equal(port, serverDefault, 'containerPort is the server default PORT');
+  t.equal(/^EXPOSE (\d+)$/m.exec(dockerfile)?.[1], String(serverDefault), 'the image exposes it');
+  t.match(template, /targetPort: containerPort\n/, 'ingress targets it');
+  t.equal(bicepEnv()['PORT'], String(port), 'and the container is told to listen on it');
+});
+
+t.test('probes ask the server\'s own liveness and readiness routes on the container port', async (t) => {
+  const probes = [...template.matchAll(/type: '(\w+)'\s+httpGet: \{ path: '([^']+)', port: (\w+) \}/g)].map(
+    ([, type, path, port]) => ({ type, path, port }),
+  );
+  t.same(probes, [
+    { type: 'Startup', path: '/livez', port: 'containerPort' },
+    { type: 'Liveness', path: '/livez', port: 'containerPort' },
+    { type: 'Readiness', path: '/readyz', port: 'containerPort' },
+  ]);
+  const h = await startHarness();
+  t.teardown(() => h.close());
+  for (const probe of probes) {
+    const reply = await h.request('GET', probe.path ?? '');
+    t.equal(reply.status, 200, `${probe.type} probe ${probe.path} answers 200 on a ready server`);
+  }
+});
+
+t.test('every environment variable the template sets is one the server reads, with a value it accepts', async (t) => {
+  const source = readFileSync(join(root, 'packages/server/src/config.ts'), 'utf8');
+  const read = new Set([...source.matchAll(/env\['([A-Z0-9_]+)'\]/g)].map(([, name]) => name));
+  const env = bicepEnv();
+  t.same(Object.keys(env).filter((name) => !read.has(name)), [], 'no variable the server ignores');
+  for (const name of ['PORT', 'HOST', 'MODELS_DIR', 'WORKERS']) t.ok(name in env, `${name} is set`);
+  const config = loadConfig(env);
+  t.equal(config.host, '0.0.0.0', 'listens beyond loopback, as ingress needs');
+  t.equal(config.modelsDir, /^ENV [\s\S]*?MODELS_DIR=(\S+)/m.exec(dockerfile)?.[1], 'the models the image holds');
+  t.equal(config.workers, 1, 'one worker for the default half vCPU');
+});
+
+t.test('the app scales on HTTP concurrency, to zero when idle', async (t) => {
+  const params = bicepParams();
+  t.equal(params.get('minReplicas'), 0);
+  t.ok(Number(params.get('maxReplicas')) >= 1);
+  t.match(template, /http: \{\s+metadata: \{\s+concurrentRequests: string\(concurrentRequests\)/);
+  t.match(template, /minReplicas: minReplicas\s+maxReplicas: maxReplicas/);
+  t.match(template, /external: true/);
+});
+
+/** Runs deploy.sh with stand-ins for az and curl that record any call, so a dry run that runs something fails. */
+function dryRun(t: Test, ...args: string[]) {
+  const bin = mkdtempSync(join(tmpdir(), 'deploy-dry-run-'));
+  t.teardown(() => rmSync(bin, { recursive: true, force: true }));
+  const called = join(bin, 'called');
+  for (const tool of ['az', 'curl']) {
+    writeFileSync(join(bin, tool), `#!/bin/sh\necho "${tool} $*" >> '${called}'\nexit 1\n`);
+    chmodSync(join(bin, tool), 0o755);
+  }
+  const result = spawnSync('bash', [join(root, 'deploy/azure/deploy.sh'), ...args], {
+    encoding: 'utf8',
+    env: {
+      PATH: `${bin}:${process.env['PATH'] ?? ''}`,
+      AZURE_RESOURCE_GROUP: 'energy-demo',
+      AZURE_LOCATION: 'francecentral',
+      IMAGE_TAG: '1a2b3c',
+    },
+  });
+  return { ...result, ran: existsSync(called) ? readFileSync(called, 'utf8') : '' };
+}
+
+t.test('deploy --dry-run prints the provider, group, registry, image build and app commands and runs none', async (t) => {
+  const result = dryRun(t, '--dry-run', 'deploy');
+  t.equal(result.status, 0);
+  t.equal(result.ran, '', 'neither az nor curl was called');
+  const deployment = (name: string, parameters: string) =>
+    `+ az deployment group create --resource-group energy-demo --name ${name} --template-file deploy/azure/main.bicep ` +
+    `--parameters ${parameters} --query properties.outputs.`;
+  t.same(result.stderr.trimEnd().split('\n'), [
+    '+ az account show --output none',
+    '+ az provider register --namespace Microsoft.App --wait',
+    '+ az provider register --namespace Microsoft.OperationalInsights --wait',
+    '+ az provider register --namespace Microsoft.ContainerRegistry --wait',
+    '+ az group create --name energy-demo --location francecentral --output none',
+    `${deployment('seattle-energy-infra', 'appName=seattle-energy deployApp=false')}registryName.value --output tsv`,
+    '+ az acr build --registry <registry-name> --image seattle-energy:1a2b3c --file Dockerfile .',
+    `${deployment('seattle-energy-app', 'appName=seattle-energy deployApp=true image=seattle-energy:1a2b3c registryName=<registry-name>')}url.value --output tsv`,
+  ]);
+  t.same(result.stdout.trimEnd().split('\n'), ['API:  <url>', 'Docs: <url>/docs']);
+});
+
+t.test('query --dry-run reads the URL from the deployment and posts the example building', async (t) => {
+  const result = dryRun(t, 'query', '--dry-run');
+  t.equal(result.status, 0);
+  t.equal(result.ran, '');
+  t.same(result.stderr.trimEnd().split('\n'), [
+    '+ az deployment group show --resource-group energy-demo --name seattle-energy-app --query properties.outputs.url.value --output tsv',
+    "+ curl --fail-with-body --silent --show-error --retry 5 --retry-delay 3 --retry-all-errors --request POST <url>/v1/predict --header 'content-type: application/json' --data @deploy/azure/example-building.json",
+  ]);
+  const example: unknown = JSON.parse(readFileSync(join(root, 'deploy/azure/example-building.json'), 'utf8'));
+  t.same(example, exampleBuilding, 'the example is the schema\'s example building');
+});
+
+t.test('teardown --dry-run prints the resource group deletion', async (t) => {
+  const result = dryRun(t, '--dry-run', 'teardown');
+  t.equal(result.status, 0);
+  t.equal(result.ran, '');
+  t.same(result.stderr.trimEnd().split('\n'), ['+ az group delete --name energy-demo --yes --no-wait']);
+});
+
+t.test('an unknown or missing command is a usage error', async (t) => {
+  for (const args of [[], ['--dry-run'], ['--dry-run', 'launch'], ['deploy', 'teardown']]) {
+    const result = dryRun(t, ...args);
+    t.equal(result.status, 2, `deploy.sh ${args.join(' ')}`);
+    t.equal(result.ran, '');
+  }
+});
