@@ -142,15 +142,23 @@ export function walkKernels(ensemble: TreeEnsemble, groupTrees: number): BlockKe
   const outputs = ensemble.numOutputs;
   const stride = indexLiteral(2 * width);
   const step = 'k = N[k + 2 + ((x[b + N[k]] >= T[k + 1]) | 0)];\n';
+  const step2 = 'm = N[m + 2 + ((x[c + N[m]] >= T[m + 1]) | 0)];\n';
   const kernels: BlockKernel[] = [];
   for (let first = 0; first < depths.length; first += groupTrees) {
     let body = '';
     for (let t = first; t < Math.min(depths.length, first + groupTrees); t++) {
+      body += '{\n';
       const target = outputs === 1 ? 'r' : `r * ${indexLiteral(outputs)} + ${indexLiteral(ensemble.treeOutput[t]!)}`;
+      const rootSlot = indexLiteral(SLOTS * ensemble.treeRoot[t]!);
+      // Two rows per iteration: two independent chains of loads for the CPU to overlap.
+      const target2 = outputs === 1 ? 'r + 1' : `(r + 1) * ${indexLiteral(outputs)} + ${indexLiteral(ensemble.treeOutput[t]!)}`;
       body +=
-        `for (let r = 0; r < rows; r++) {\nconst b = r * ${stride};\nlet k = ${indexLiteral(SLOTS * ensemble.treeRoot[t]!)};\n` +
+        `let r = 0;\nfor (; r + 1 < rows; r += 2) {\nconst b = r * ${stride};\nconst c = b + ${stride};\nlet k = ${rootSlot};\nlet m = ${rootSlot};\n` +
+        (step + step2).repeat(depths[t]!) +
+        `acc[${target}] += T[k + 1];\nacc[${target2}] += T[m + 1];\n}\n` +
+        `if (r < rows) {\nconst b = r * ${stride};\nlet k = ${rootSlot};\n` +
         step.repeat(depths[t]!) +
-        `acc[${target}] += T[k + 1];\n}\n`;
+        `acc[${target}] += T[k + 1];\n}\n}\n`;
     }
     const factory = new Function('N', 'T', `'use strict'; return function walkKernel(x, rows, acc) {\n${body}};`);
     kernels.push(factory(slot, real) as BlockKernel);
