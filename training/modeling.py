@@ -98,16 +98,19 @@ def conformal_quantile(residuals, level):
 
 def size_edges(rows, input_name, bins):
     values = np.array([row['canonical'][input_name] for row in rows], dtype=np.float64)
-    return [float(round(np.quantile(values, q))) for q in np.arange(1, bins) / bins]
+    return [int(round(np.quantile(values, q))) for q in np.arange(1, bins) / bins]
 
 
-def strata_conditions(edges, input_name):
+def strata_conditions(groups, edges, input_name):
+    """(when, calibration scenario) per stratum: each presence group split into floor-area bins."""
     bounds = [None] + edges + [None]
-    conditions = []
-    for presence in ('present', 'absent'):
+    strata = []
+    for group in groups:
         for low, high in zip(bounds[:-1], bounds[1:]):
-            conditions.append({presence: ['energyStarScore'], 'range': {'input': input_name, 'min': low, 'max': high}})
-    return conditions
+            when = {key: group[key] for key in ('present', 'absent') if key in group}
+            when['range'] = {'input': input_name, 'min': low, 'max': high}
+            strata.append((when, group['calibrateWith']))
+    return strata
 
 
 def applies(when, building):
@@ -132,21 +135,23 @@ def stratum_index(strata, building):
     raise ValueError('no interval stratum applies')
 
 
-def calibrate(rows, oof, level, edges, input_name):
-    """Mondrian split-conformal half-widths per (ENERGY STAR score given or not) x (floor-area bin).
+def calibrate(rows, oof, interval, edges, masking):
+    """Mondrian cross-conformal half-widths per (which optional inputs are given) x (floor-area bin).
 
-    Rows with a score calibrate the 'present' strata with their as-given margins; every row, with its score removed,
-    calibrates the 'absent' strata.
+    Each presence group is calibrated under one scenario (inputs as given, without the ENERGY STAR score, required
+    inputs only): a training row's out-of-fold residual under that scenario counts for the stratum its reduced
+    building falls in, when that stratum belongs to the group.
     """
-    strata = [{'when': when, 'residuals': []} for when in strata_conditions(edges, input_name)]
-    for i, row in enumerate(rows):
-        given = row['canonical']
-        if given.get('energyStarScore') is not None:
-            strata[stratum_index(strata, given)]['residuals'].append(row['y'] - oof['withEnergyStarScore'][i])
-        bare = without(given, ['energyStarScore'])
-        strata[stratum_index(strata, bare)]['residuals'].append(row['y'] - oof['withoutEnergyStarScore'][i])
-    return [{'when': s['when'], 'halfWidth': conformal_quantile(np.array(s['residuals']), level),
-             'calibrationRows': len(s['residuals'])} for s in strata]
+    strata = [{'when': when, 'scenario': scenario, 'residuals': []}
+              for when, scenario in strata_conditions(interval['groups'], edges, interval['sizeInput'])]
+    for scenario in sorted({s['scenario'] for s in strata}):
+        dropped = scenario_fields(scenario, masking)
+        for i, row in enumerate(rows):
+            stratum = strata[stratum_index(strata, without(row['canonical'], dropped))]
+            if stratum['scenario'] == scenario:
+                stratum['residuals'].append(row['y'] - oof[scenario][i])
+    return [{'when': s['when'], 'halfWidth': conformal_quantile(np.array(s['residuals']), interval['level']),
+             'calibrationRows': len(s['residuals']), 'calibratedWith': s['scenario']} for s in strata]
 
 
 def coverage(strata, buildings, y, margin):

@@ -38,11 +38,10 @@ def train_model(spec, config, rows, test_ids, features, counts, out_root):
     test = [row for row in usable if row['id'] in test_ids]
 
     interval_cfg = config['interval']
-    calibration_scenarios = {name: SCENARIOS[name] for name in ('withEnergyStarScore', 'withoutEnergyStarScore')}
-    oof = out_of_fold(train, features, spec, masking, interval_cfg['folds'], interval_cfg['seed'],
-                      calibration_scenarios)
+    scenarios = {name: scenario_fields(name, masking) for name in SCENARIOS}
+    oof = out_of_fold(train, features, spec, masking, interval_cfg['folds'], interval_cfg['seed'], scenarios)
     edges = size_edges(train, interval_cfg['sizeInput'], interval_cfg['sizeBins'])
-    strata = calibrate(train, oof, interval_cfg['level'], edges, interval_cfg['sizeInput'])
+    strata = calibrate(train, oof, interval_cfg, edges, masking)
 
     booster = fit(train, features, spec, masking)
     y_test = np.array([row['y'] for row in test])
@@ -129,7 +128,7 @@ def inputs_of(encoding):
 
 def filter_text(spec):
     return ('BuildingType not Multifamily*; ComplianceStatus == "Compliant"; Outlier empty; SiteEnergyUse(kBtu) > 0; '
-            f'PrimaryPropertyType in scope; {spec["column"]} > 0')
+            'PrimaryPropertyType in scope' + ('' if spec['column'] == 'SiteEnergyUse(kBtu)' else f'; {spec["column"]} > 0'))
 
 
 def run(out_root, config):
