@@ -25,6 +25,9 @@ let debounceTimer = 0;
 let sequence = 0;
 /** @type {AbortController | undefined} */
 let inFlight;
+/** The last explained estimate, to redraw its chart at a new width. */
+let lastFactors;
+let resizeTimer = 0;
 
 /** The visible label of a field, without its unit or "(optional)" tag. */
 function labelText(name) {
@@ -59,9 +62,18 @@ function inPlainWords(message) {
   return message.replace(pattern, (name, _m, offset) => (offset === 0 ? plainName(name) : midSentence(plainName(name))));
 }
 
-/** Shows category names as people write them: the data spells some neighborhoods in capitals. */
+// The city's building-type codes, in words; the option's value stays the code the API knows.
+const BUILDING_TYPE_WORDS = {
+  NonResidential: 'Non-residential',
+  'Nonresidential COS': 'Non-residential, owned by the City of Seattle',
+  'Nonresidential WA': 'Non-residential, owned by the State of Washington',
+  'SPS-District K-12': 'Seattle Public Schools (K-12)',
+};
+
+/** Shows category names as people write them: the data spells some names in capitals or as codes. */
 function displayName(value) {
   const text = String(value);
+  if (Object.hasOwn(BUILDING_TYPE_WORDS, text)) return BUILDING_TYPE_WORDS[text];
   if (text !== text.toUpperCase()) return text;
   return text.toLowerCase().replace(/(^|[\s/-])(\p{L})/gu, (_, sep, ch) => sep + ch.toUpperCase());
 }
@@ -327,8 +339,8 @@ function renderEstimate(energy, emissions, building) {
   list.replaceChildren(...warnings.map((w) => Object.assign(document.createElement('li'), { textContent: inPlainWords(w.message) })));
   byId('warnings').hidden = warnings.length === 0;
 
+  showEstimate(true); // before the chart, which is drawn at its shown width
   renderFactors(energy, building);
-  showEstimate(true);
   statusLine.textContent = `Estimated ${kbtuText} kBtu a year, ${rangeText}.`;
 }
 
@@ -354,6 +366,7 @@ function describeFactor(field, building) {
 /** The change a log-space contribution makes to the estimate, short for the chart and long for screen readers. */
 function describeEffect(logEffect) {
   const factor = Math.exp(logEffect);
+  if (Math.abs(factor - 1) < 0.005) return { short: '<1%', long: 'changes the estimate by less than 1%' };
   if (factor >= 2) return { short: `×${oneDecimal.format(factor)}`, long: `multiplies the estimate by ${oneDecimal.format(factor)}` };
   if (factor >= 1) return { short: `+${percent.format(factor - 1)}`, long: `raises the estimate by ${percent.format(factor - 1)}` };
   return { short: `−${percent.format(1 - factor)}`, long: `lowers the estimate by ${percent.format(1 - factor)}` };
@@ -379,7 +392,10 @@ function renderFactors(energy, building) {
     ? `Starting from a typical building in the data (about ${approx.format(Math.exp(energy.baseValue))} kBtu a year), each detail of yours moves the estimate up (bar to the right) or down (bar to the left).`
     : 'Each detail of yours moves the estimate up (bar to the right) or down (bar to the left).';
 
-  const width = 400;
+  // Drawn at the size it is shown (one unit, one CSS pixel), so the labels keep a readable size on a phone.
+  figure.hidden = false;
+  const host = byId('factors-chart');
+  const width = Math.round(Math.min(Math.max(host.clientWidth, 260), 480));
   const rowHeight = 50;
   const middle = width / 2;
   const reach = middle - 56; // room for the effect text beside the longest bar
@@ -393,8 +409,7 @@ function renderFactors(energy, building) {
     const length = Math.max((Math.abs(row.value) / largest) * reach, 2);
     const raises = row.value >= 0;
     const x = raises ? middle : middle - length;
-    const label = row.label.length > 46 ? `${row.label.slice(0, 45)}…` : row.label;
-    chart.append(svg('text', { class: 'label', x: 0, y: top + 16 }, label));
+    chart.append(svg('text', { class: 'label', x: 0, y: top + 16 }, row.label));
     // The axis is drawn per row, beside each bar, so that it never crosses a label.
     chart.append(svg('line', { class: 'axis', x1: middle, x2: middle, y1: top + 22, y2: top + 44 }));
     chart.append(svg('rect', { class: raises ? 'raise' : 'lower', x, y: top + 25, width: length, height: 16, rx: 2 }));
@@ -402,8 +417,17 @@ function renderFactors(energy, building) {
       class: 'effect', x: raises ? middle + length + 6 : middle - length - 6, y: top + 38, 'text-anchor': raises ? 'start' : 'end',
     }, describeEffect(row.value).short));
   });
-  byId('factors-chart').replaceChildren(chart);
-  figure.hidden = false;
+  host.replaceChildren(chart);
+  for (const label of chart.querySelectorAll('text.label')) fitText(/** @type {SVGTextElement} */ (label), width);
+  lastFactors = { energy, building };
+}
+
+/** Shortens a label that does not fit the chart's width; the chart's description keeps every word. */
+function fitText(node, width) {
+  const full = node.textContent ?? '';
+  for (let length = full.length; length > 8 && node.getComputedTextLength() > width; length--) {
+    node.textContent = `${full.slice(0, length - 1).trimEnd()}…`;
+  }
 }
 
 // ---- wiring -----------------------------------------------------------------------------------------------------
@@ -415,6 +439,10 @@ form.addEventListener('input', () => {
 form.addEventListener('focusout', (event) => {
   const target = event.target;
   if ((target instanceof HTMLInputElement || target instanceof HTMLSelectElement) && target.value.trim() !== '') touched.add(target.name);
+});
+window.addEventListener('resize', () => {
+  window.clearTimeout(resizeTimer);
+  resizeTimer = window.setTimeout(() => { if (lastFactors && !byId('estimate').hidden) renderFactors(lastFactors.energy, lastFactors.building); }, 150);
 });
 form.addEventListener('submit', (event) => {
   event.preventDefault();

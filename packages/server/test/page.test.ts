@@ -1,4 +1,6 @@
 // The citizen page at GET /, driven in real headless Chromium against the real server and the real models.
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
