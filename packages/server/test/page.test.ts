@@ -421,3 +421,33 @@ t.test('text has WCAG AA contrast against its background', async (t) => {
   t.same(failures, [], 'every visible text passes');
   await close();
 });
+
+t.test('updates as the person types, without pressing the button', async (t) => {
+  const source = await buildingFromDataset('1');
+  const { page, close } = await openPage(browser, server);
+  await page.goto(`${server.url}/`);
+  await page.waitForSelector('#primaryPropertyType option:nth-child(2)', { state: 'attached' });
+  const building: Building = {
+    primaryPropertyType: await chooseCategory(page, 'primaryPropertyType', source.categories.primaryPropertyType ?? ''),
+    neighborhood: await chooseCategory(page, 'neighborhood', source.categories.neighborhood ?? ''),
+  };
+  for (const field of ['yearBuilt', 'numberOfFloors', 'propertyGfaTotal'] as const) {
+    await page.locator(`#${field}`).pressSequentially(String(source.numbers[field]));
+    building[field] = source.numbers[field] ?? NaN;
+  }
+  const first = await post(server, '/v1/predict?explain=true', building);
+  await waitForEstimate(page, first.body.value);
+  t.equal(await page.textContent('#energy-kbtu'), approx.format(first.body.value), 'an estimate once the five fields are filled');
+
+  await page.locator('#numberOfFloors').fill('');
+  await page.locator('#numberOfFloors').pressSequentially('3');
+  const second = await post(server, '/v1/predict?explain=true', { ...building, numberOfFloors: 3 });
+  t.not(second.body.value, first.body.value, 'the model answers differently for 3 floors');
+  await waitForEstimate(page, second.body.value);
+  t.equal(await page.textContent('#energy-kbtu'), approx.format(second.body.value), 'and the page follows the edit');
+
+  await page.locator('#yearBuilt').fill('');
+  await page.locator('#status').filter({ hasText: 'Fill in year built to see an estimate.' }).waitFor();
+  t.ok(await page.isHidden('#estimate'), 'an estimate never stays on screen for a building that is no longer complete');
+  await close();
+});
