@@ -28,6 +28,8 @@ export class TreeShap {
   private readonly pathOne: Float64Array;
   private readonly pathWeight: Float64Array;
   private readonly scale: number;
+  /** 1 / i for every path length this ensemble's trees allow (a path is at most depth + 2 long). */
+  private readonly inverse: Float64Array;
 
   constructor(ensemble: TreeEnsemble) {
     this.ensemble = ensemble;
@@ -42,6 +44,7 @@ export class TreeShap {
     this.pathZero = new Float64Array(size);
     this.pathOne = new Float64Array(size);
     this.pathWeight = new Float64Array(size);
+    this.inverse = Float64Array.from({ length: levels + 2 }, (_, i) => (i === 0 ? Infinity : 1 / i));
     this.scale = ensemble.marginDivisor > 0 ? 1 / ensemble.marginDivisor : 1;
   }
 
@@ -188,16 +191,22 @@ export class TreeShap {
     const { pathZero, pathOne, pathWeight } = this;
     const one = pathOne[offset + pathIndex]!;
     const zero = pathZero[offset + pathIndex]!;
+    const inverse = this.inverse;
+    // The divisions of the reference loop, turned into multiplications by precomputed reciprocals (this loop runs
+    // depth times per leaf and dominates TreeSHAP's cost).
+    const depthRatio = inverse[uniqueDepth + 1]!;
     let nextOnePortion = pathWeight[offset + uniqueDepth]!;
     let total = 0;
-    for (let i = uniqueDepth - 1; i >= 0; i--) {
-      if (one !== 0) {
-        const tmp = (nextOnePortion * (uniqueDepth + 1)) / ((i + 1) * one);
+    if (one !== 0) {
+      const scale = (uniqueDepth + 1) / one;
+      for (let i = uniqueDepth - 1; i >= 0; i--) {
+        const tmp = nextOnePortion * scale * inverse[i + 1]!;
         total += tmp;
-        nextOnePortion = pathWeight[offset + i]! - tmp * zero * ((uniqueDepth - i) / (uniqueDepth + 1));
-      } else if (zero !== 0) {
-        total += pathWeight[offset + i]! / zero / ((uniqueDepth - i) / (uniqueDepth + 1));
+        nextOnePortion = pathWeight[offset + i]! - tmp * zero * (uniqueDepth - i) * depthRatio;
       }
+    } else if (zero !== 0) {
+      const scale = (uniqueDepth + 1) / zero;
+      for (let i = uniqueDepth - 1; i >= 0; i--) total += pathWeight[offset + i]! * scale * inverse[uniqueDepth - i]!;
     }
     return total;
   }
