@@ -72,7 +72,7 @@ export function createApp(deps: AppDeps): ServerApp {
   const dir = deps.publicDir ?? publicDir;
   registerPageRoutes(router, dir);
 
-  app.use(observe({ logger: deps.logger, metrics: deps.metrics }));
+  app.use(observe({ logger: deps.logger, metrics: deps.metrics, draining: () => deps.registry.state === 'draining' }));
   app.use(errorHandler({ logger: deps.logger }));
   app.use(securityHeaders());
   if (deps.config.corsOrigins.length > 0) {

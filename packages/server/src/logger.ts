@@ -18,7 +18,7 @@ export function createLogger(level: ServerConfig['logLevel'], destination?: Dest
       // Never log bodies or headers that could carry secrets; request lines are built field by field.
       redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], remove: true },
     },
-    destination ?? pino.destination({ dest: 1, sync: false, minLength: 4096 }),
+    destination ?? pino.destination({ dest: 1, sync: false }),
   );
 }
 

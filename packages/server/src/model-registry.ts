@@ -16,13 +16,14 @@ export class ModelRegistry {
   #state: RegistryState = 'loading';
   #store: ModelStoreView | undefined;
   #failure: string | undefined;
+  #draining = false;
 
   constructor(store?: ModelStoreView) {
     if (store) this.setStore(store);
   }
 
   get state(): RegistryState {
-    return this.#state;
+    return this.#draining ? 'draining' : this.#state;
   }
 
   /** Why loading failed: a message for the logs, never for a response. */
@@ -31,7 +32,7 @@ export class ModelRegistry {
   }
 
   get ready(): boolean {
-    return this.#state === 'ready';
+    return this.#state === 'ready' && !this.#draining;
   }
 
   setStore(store: ModelStoreView): void {
@@ -48,7 +49,7 @@ export class ModelRegistry {
 
   /** Marks the process as shutting down: readiness turns 503 so a balancer stops sending, requests still finish. */
   drain(): void {
-    if (this.#state === 'ready') this.#state = 'draining';
+    this.#draining = true;
   }
 
   /** Waits for a store promise; a rejection marks the registry failed (the caller logs the reason). */

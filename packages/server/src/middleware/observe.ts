@@ -16,12 +16,13 @@ export interface RequestState {
 /**
  * Outermost middleware: assigns the request id (returned as `x-request-id`), then, once the response is decided,
  * writes one JSON log line and records the request count and latency by route template and status.
+ * While `draining()` is true, answers carry `connection: close`.
  *
  * @example
  * app.use(observe({ logger, metrics }));
  */
-export function observe(options: { logger: Logger; metrics: ServerMetrics }): Middleware<RequestState> {
-  const { logger, metrics } = options;
+export function observe(options: { logger: Logger; metrics: ServerMetrics; draining?: () => boolean }): Middleware<RequestState> {
+  const { logger, metrics, draining } = options;
   return async (ctx, next) => {
     const start = process.hrtime.bigint();
     const offered = ctx.get('x-request-id');
@@ -31,6 +32,8 @@ export function observe(options: { logger: Logger; metrics: ServerMetrics }): Mi
     try {
       await next();
     } finally {
+      // A process shutting down closes each connection after its answer, so keep-alive clients reconnect elsewhere.
+      if (draining?.() === true) ctx.set('connection', 'close');
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
       // The route template (not the raw path) keeps label values bounded.
       const route = (ctx as { _matchedRoute?: string | RegExp })._matchedRoute;

@@ -1,0 +1,150 @@
+// The built `serve` command as operators run it (`npm start` runs `node packages/server/dist/serve.js`):
+// environment and flags, readiness, graceful SIGTERM with a request in flight, and cluster worker replacement.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+import t from 'tap';
+
+import { send } from './fixtures/http-harness.js';
+
+const repoRoot = resolve(import.meta.dirname, '..', '..', '..');
+const serveJs = join(repoRoot, 'packages', 'server', 'dist', 'serve.js');
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
+
+interface Served {
+  child: ChildProcess;
+  port: number;
+  lines: Record<string, any>[];
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  stderr: () => string;
+}
+
+function start(env: Record<string, string>, args: string[] = [], port?: number): Promise<Served> {
+  return (async () => {
+    const chosen = port ?? (await freePort());
+    const child = spawn(process.execPath, [serveJs, ...args], {
+      cwd: repoRoot,
+      env: { PATH: process.env['PATH'] ?? '', HOST: '127.0.0.1', PORT: String(chosen), ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const lines: Record<string, any>[] = [];
+    let buffer = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString('utf8');
+      let nl: number;
+      while ((nl = buffer.indexOf('\n')) !== -1) {
+        const line = buffer.slice(0, nl);
+        buffer = buffer.slice(nl + 1);
+        try {
+          lines.push(JSON.parse(line));
+        } catch {
+          lines.push({ raw: line });
+        }
+      }
+    });
+    let err = '';
+    child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.once('exit', (code, signal) => r({ code, signal })));
+    return { child, port: chosen, lines, exited, stderr: () => err };
+  })();
+}
+
+/** Polls until `check` passes (no fixed sleeps: the machine may be slow). */
+async function until(check: () => Promise<boolean> | boolean, what: string, ms = 120_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    try {
+      if (await check()) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+const ready = (s: Served) => until(async () => (await send(s.port, 'GET', '/readyz')).status === 200, '/readyz 200');
+
+t.test('PORT=... start serves on PORT; SIGTERM finishes the request in flight, refuses new ones and exits 0', async (t) => {
+  const served = await start({ WORKERS: '1', LOG_LEVEL: 'info' });
+  t.teardown(() => void served.child.kill('SIGKILL'));
+  await ready(served);
+  const models = await send(served.port, 'GET', '/v1/models');
+  t.same(models.json.models.map((m: { name: string }) => m.name), ['ghg-emissions', 'site-energy']);
+  t.ok(served.lines.some((l) => l.msg === 'models loaded and verified; ready'), 'logs readiness');
+
+  // A request whose body is still arriving when SIGTERM comes: it must still get its answer.
+  const body = JSON.stringify({ primaryPropertyType: 'Hotel', neighborhood: 'Downtown', yearBuilt: 1927, numberOfFloors: 12, propertyGfaTotal: 88434 });
+  const socket = connect(served.port, '127.0.0.1');
+  await new Promise<void>((r) => socket.once('connect', () => r()));
+  let answer = '';
+  socket.on('data', (chunk) => (answer += chunk.toString('utf8')));
+  const closed = new Promise<void>((r) => socket.once('close', () => r()));
+  socket.write(`POST /v1/predict HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n${body.slice(0, 20)}`);
+  await until(() => served.lines.length > 0, 'log lines');
+  served.child.kill('SIGTERM');
+  await until(() => served.lines.some((l) => l.msg === 'shutting down: finishing in-flight requests'), 'shutdown log');
+  await t.rejects(send(served.port, 'GET', '/livez'), 'new connections are refused once draining');
+  socket.end(body.slice(20));
+  await closed;
+  t.match(answer, /^HTTP\/1\.1 200 OK/);
+  t.match(answer, /connection: close/i);
+  t.match(answer, /"model":\{"name":"site-energy"/);
+  const { code } = await served.exited;
+  t.equal(code, 0, 'exit 0');
+  t.ok(served.lines.some((l) => l.msg === 'server closed'));
+});
+
+t.test('flags win over the environment; a models folder that does not verify is never served', async (t) => {
+  const empty = mkdtempSync(join(tmpdir(), 'models-'));
+  t.teardown(() => rmSync(empty, { recursive: true, force: true }));
+  const port = await freePort();
+  const served = await start({ WORKERS: '1', MODELS_DIR: join(repoRoot, 'models') }, ['--models-dir', empty, '--port', String(port)], port + 0);
+  t.teardown(() => void served.child.kill('SIGKILL'));
+  await until(() => served.lines.some((l) => l.msg?.startsWith('models refused')), 'refusal log line');
+  const line = served.lines.find((l) => l.msg?.startsWith('models refused'));
+  t.match(line, { level: 50, modelsDir: empty, reason: /BUNDLE_NOT_FOUND/ });
+  const readyz = await send(port, 'GET', '/readyz');
+  t.equal(readyz.status, 503);
+  t.equal((await send(port, 'POST', '/v1/predict', { body: '{}', headers: { 'content-type': 'application/json' } })).status, 503);
+  t.notMatch(readyz.text, empty, 'the path stays in the logs');
+  served.child.kill('SIGTERM');
+  t.equal((await served.exited).code, 0);
+});
+
+t.test('invalid configuration exits 2 with a message', async (t) => {
+  const served = await start({ BATCH_LIMIT: '10' });
+  t.equal((await served.exited).code, 2);
+  t.match(served.stderr(), 'serve: BATCH_LIMIT must be between 1000 and 100000, got 10');
+  const flag = await start({}, ['--prot', '1']);
+  t.equal((await flag.exited).code, 2);
+  t.match(flag.stderr(), 'unknown option "--prot"');
+});
+
+t.test('cluster: a crashed worker is replaced and requests keep succeeding; SIGTERM exits 0', async (t) => {
+  const served = await start({ WORKERS: '2' });
+  t.teardown(() => void served.child.kill('SIGKILL'));
+  await ready(served);
+  await until(() => served.lines.filter((l) => l.msg === 'models loaded and verified; ready').length === 2, 'two ready workers');
+  const victim = served.lines.find((l) => l.msg === 'listening')?.pid as number;
+  t.type(victim, 'number');
+  process.kill(victim, 'SIGKILL');
+  await until(() => served.lines.some((l) => l.msg === 'worker exited unexpectedly; replacing it' && l.workerPid === victim), 'replacement log');
+  await until(() => served.lines.filter((l) => l.msg === 'models loaded and verified; ready').length === 3, 'replacement ready');
+  for (let i = 0; i < 10; i++) t.equal((await send(served.port, 'GET', '/readyz')).status, 200);
+  served.child.kill('SIGTERM');
+  const { code } = await served.exited;
+  t.equal(code, 0);
+  t.ok(served.lines.some((l) => l.msg === 'all workers exited'));
+});
