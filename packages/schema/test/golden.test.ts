@@ -73,9 +73,14 @@ t.test('predictions: interval around the value, warnings, explanation sorted by 
   const p = bundle.predict(checked.building, { explain: true });
   t.ok(p.interval.low < p.value && p.value < p.interval.high);
   t.equal(p.interval.level, 0.9);
-  const stratum = bundle.manifest.interval.strata.find((s) => s.when.absent?.includes('energyStarScore') && s.when.range?.min === null);
-  const tight = bundle.manifest.interval.strata.find((s) => s.when.absent?.includes('energyStarScore') && s.when.range?.min !== null && (s.when.range?.max ?? Infinity) > 60000 && (s.when.range?.min ?? 0) <= 60000);
-  t.ok(stratum !== undefined && tight !== undefined);
+  // No score, no gas flag, no use type, 60,000 sq ft: the stratum that asks for nothing but the size.
+  const inRange = (r: { min: number | null; max: number | null } | undefined): boolean =>
+    r !== undefined && (r.min ?? -Infinity) <= 60000 && 60000 < (r.max ?? Infinity);
+  const tight = bundle.manifest.interval.strata.find(
+    (s) => s.when.present === undefined && s.when.absent?.includes('energyStarScore') === true && inRange(s.when.range),
+  );
+  t.ok(tight !== undefined);
+  t.equal(p.interval.low, Math.exp(p.logValue - (tight?.halfWidth ?? NaN)));
   t.equal(p.interval.high, Math.exp(p.logValue + (tight?.halfWidth ?? NaN)));
   t.same(
     p.warnings.map((w) => [w.code, w.field]),
