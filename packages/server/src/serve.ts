@@ -2,15 +2,14 @@
 /**
  * The `serve` command (like `bentoml serve`): `node dist/serve.js [--port N] [--host H] [--models-dir DIR]
  * [--workers N] [--reload]`. Flags win over the environment (PORT, HOST, MODELS_DIR, WORKERS, ...; see README).
- * One worker runs in this process; more (default: one per core) run under `node:cluster`.
+ * One worker runs in this process; more (default: one per core) run under `node:cluster`, as does `--reload`.
+ *
+ * Only the configuration is imported up front: a bad setting fails at once, and the cluster primary never loads
+ * the app, the schema or the models it does not serve.
  */
 import cluster from 'node:cluster';
 
-import { runPrimary } from './cluster-primary.js';
 import { ConfigError, loadConfig, parseServeArgs, type ServerConfig } from './config.js';
-import { createLogger } from './logger.js';
-import { runServer } from './run-server.js';
-import { loadSchemaPackage } from './schema-adapter.js';
 
 function readConfig(): ServerConfig {
   try {
@@ -25,6 +24,11 @@ function readConfig(): ServerConfig {
 }
 
 async function serveHere(config: ServerConfig): Promise<void> {
+  const [{ createLogger }, { runServer }, { loadSchemaPackage }] = await Promise.all([
+    import('./logger.js'),
+    import('./run-server.js'),
+    import('./schema-adapter.js'),
+  ]);
   const logger = createLogger(config.logLevel);
   process.on('uncaughtException', (error) => {
     logger.fatal({ err: error }, 'uncaught exception; exiting');
@@ -41,6 +45,7 @@ async function serveHere(config: ServerConfig): Promise<void> {
 
 const config = readConfig();
 if (cluster.isPrimary && (config.workers > 1 || config.reload)) {
+  const [{ createLogger }, { runPrimary }] = await Promise.all([import('./logger.js'), import('./cluster-primary.js')]);
   runPrimary(config, createLogger(config.logLevel));
 } else {
   await serveHere(config);

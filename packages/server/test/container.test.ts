@@ -188,6 +188,16 @@ t.test('runs as uid 1000, answers a prediction as the library did, and stops cle
   t.same(body.model, { name: 'site-energy', version });
   t.ok(Math.abs(Math.log(body.value) - (row?.prediction ?? NaN)) < 1e-5, `ln(${body.value}) is XGBoost's ${row?.prediction}`);
 
+  // The documentation is built at run time from the image's own files (route comments, swagger-ui-dist).
+  const openapi = await fetch(`${base}/openapi.json`);
+  t.equal(openapi.status, 200);
+  const spec = (await openapi.json()) as { paths: Record<string, unknown> };
+  t.ok('/v1/predict' in spec.paths, 'the OpenAPI document describes /v1/predict');
+  const docs = await fetch(`${base}/docs`);
+  t.equal(docs.status, 200);
+  t.match(docs.headers.get('content-type'), /^text\/html/);
+  t.equal((await fetch(`${base}/docs/swagger-ui-bundle.js`)).status, 200, 'Swagger UI is in the image');
+
   const server = descendants(child.pid ?? -1).find((pid) => cmdline(pid).join(' ').endsWith('/app/dist/serve.js') &&
     !cmdline(pid)[0]?.includes('buildah'));
   t.ok(server, 'server process found');

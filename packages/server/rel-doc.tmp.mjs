@@ -1,0 +1,12 @@
+import { loadConfig, runServer, loadSchemaPackage } from './dist/index.js';
+const config = { ...loadConfig({ LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1' }) };
+const schema = loadSchemaPackage();
+const proc = await runServer(config, schema, schema.loadModelStore);
+console.log(await proc.loaded);
+const r = await fetch(`http://127.0.0.1:${proc.running.port}/openapi.json`);
+const doc = await r.json();
+for (const [p, ops] of Object.entries(doc.paths)) for (const [m, op] of Object.entries(ops)) console.log(m, p, Object.keys(op.responses), op.requestBody ? Object.keys(op.requestBody.content) : '', (op.parameters||[]).map(x=>x.$ref||x.name).join(','));
+console.log(JSON.stringify(doc.components.schemas.Building, null, 1).slice(0, 6000));
+console.log(Object.keys(doc.components.schemas), JSON.stringify(doc.components.parameters));
+console.log(JSON.stringify(doc.components.schemas.V2InferRequest), JSON.stringify(doc.components.schemas.BatchRequest));
+await proc.stop();
