@@ -164,11 +164,14 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = if (deployApp) {
           ]
           probes: [
             {
-              // Loading and verifying the bundles takes a few seconds: give a cold replica up to a minute.
+              // Liveness only counts once the process answers: a cold replica gets up to a minute to start.
+              // (Container Apps accepts at most 10 failures and 60 s of initial delay.)
               type: 'Startup'
               httpGet: { path: '/livez', port: containerPort }
-              periodSeconds: 2
-              failureThreshold: 30
+              initialDelaySeconds: 5
+              periodSeconds: 5
+              timeoutSeconds: 3
+              failureThreshold: 10
             }
             {
               type: 'Liveness'
