@@ -1,6 +1,7 @@
 import t from 'tap';
 import { categoryNames, matchCategory, normalizeCategoryName, validateBuilding, vocabulary } from '../src/index.js';
 import type { CategoryField } from '../src/index.js';
+import { nonResidentialRows } from './helpers/seattle-rows.js';
 
 const base = { neighborhood: 'Downtown', yearBuilt: 1990, numberOfFloors: 3, propertyGfaTotal: 50000 };
 
@@ -108,7 +109,24 @@ t.test('an unknown category is refused with the list of accepted names', async (
   t.match(message, /\(was "Castle"\)$/);
 });
 
-t.test('every category name of the data resolves (the vocabulary covers the 2016 file)', async (t) => {
+t.test('every category value of the 2016 non-residential rows is known to the vocabulary', async (t) => {
+  const columns: [string, CategoryField][] = [
+    ['PrimaryPropertyType', 'primaryPropertyType'],
+    ['Neighborhood', 'neighborhood'],
+    ['BuildingType', 'buildingType'],
+    ['LargestPropertyUseType', 'useType'],
+    ['SecondLargestPropertyUseType', 'useType'],
+    ['ThirdLargestPropertyUseType', 'useType'],
+  ];
+  const unknown = new Set<string>();
+  for (const row of nonResidentialRows()) {
+    for (const [column, field] of columns) {
+      const value = row[column] ?? '';
+      if (value !== '' && value !== 'NULL' && matchCategory(field, value).kind === 'unknown') unknown.add(`${column}: ${value}`);
+    }
+  }
+  t.same([...unknown], []);
+
   t.equal(categoryNames('primaryPropertyType').length, 20);
   t.equal(categoryNames('neighborhood').length, 13);
   t.equal(categoryNames('useType').length, 64);
