@@ -18,7 +18,6 @@ export type {
   OutputTransform,
 } from './ensemble.js';
 export { validateEnsemble } from './validate.js';
-export { TreeShap } from './shap.js';
 
 /** The package's npm name. */
 export const packageName = '@seattle-energy/runtime';
