@@ -36,6 +36,14 @@ const area = `a floor area in square feet: a number greater than 0 and at most $
  * // ['primaryPropertyType', 'neighborhood', 'yearBuilt', 'numberOfFloors', 'propertyGfaTotal']
  */
 export function describeBuildingFields(currentYear: number): readonly BuildingFieldDoc[] {
+  // Validation reads these on every request; they only change with the year.
+  if (cachedDocs?.year !== currentYear) cachedDocs = { year: currentYear, docs: Object.freeze(defineFieldDocs(currentYear)) };
+  return cachedDocs.docs;
+}
+
+let cachedDocs: { year: number; docs: readonly BuildingFieldDoc[] } | undefined;
+
+function defineFieldDocs(currentYear: number): BuildingFieldDoc[] {
   const useType = (rank: string, example: string): BuildingFieldDoc => ({
     name: `${rank}PropertyUseType`,
     required: false,
