@@ -1,0 +1,78 @@
+// The parity contract for LightGBM, scikit-learn and ml-random-forest: every fixture case through
+// `node dist/cli.js predict --model FILE --input FILE --output KIND`, against the libraries' own outputs.
+// LightGBM: raw scores from model.txt bit for bit, predictions from model.json within 1e-15 relative;
+// scikit-learn: margins and predictions bit for bit (poisson's exp within 1 ulp); ml-random-forest: bit for bit.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import t from 'tap';
+import { exactMismatches } from './fixtures/compare.js';
+import { FIXTURES, fixtureFile, readFixtureJson } from './fixtures/read-fixture.js';
+
+const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+const cli = join(packageDir, 'dist/cli.js');
+const tsc = join(packageDir, '../../node_modules/typescript/bin/tsc');
+
+t.before(() => {
+  const build = spawnSync(process.execPath, [tsc, '-b', packageDir], { encoding: 'utf8' });
+  if (build.status !== 0) throw new Error(`build failed: ${build.stdout}${build.stderr}`);
+});
+
+function predict(model: string, input: string, output: string): number[] {
+  const result = spawnSync(process.execPath, [cli, 'predict', '--model', model, '--input', input, '--output', output], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
+  if (result.status !== 0) throw new Error(`cli exited ${String(result.status)}: ${result.stderr}`);
+  return (JSON.parse(result.stdout) as (number | number[])[]).flat();
+}
+
+function caseNames(folder: string): string[] {
+  return readdirSync(join(FIXTURES, folder))
+    .filter((name) => statSync(join(FIXTURES, folder, name)).isDirectory())
+    .sort();
+}
+
+/** Entries of `actual` farther than `relative` x |expected| from `expected`. */
+function relativeMismatches(actual: readonly number[], expected: readonly number[], relative: number): number {
+  let count = actual.length === expected.length ? 0 : Math.abs(actual.length - expected.length);
+  for (let i = 0; i < Math.min(actual.length, expected.length); i++) {
+    if (Math.abs(actual[i]! - expected[i]!) > relative * Math.abs(expected[i]!)) count++;
+  }
+  return count;
+}
+
+for (const name of caseNames('lightgbm')) {
+  t.test(`lightgbm/${name} through the CLI`, async (t) => {
+    const dir = `lightgbm/${name}`;
+    const input = fixtureFile(`${dir}/input.json`);
+    const expected = readFixtureJson<{ raw: (number | number[])[]; prediction: (number | number[])[] }>(`${dir}/expected.json`);
+    const raw = predict(fixtureFile(`${dir}/model.txt`), input, 'margin');
+    t.same(exactMismatches(raw, expected.raw.flat()), { count: 0, mismatches: [] }, 'model.txt raw scores bit for bit');
+    const prediction = predict(fixtureFile(`${dir}/model.json`), input, 'prediction');
+    t.equal(relativeMismatches(prediction, expected.prediction.flat(), 1e-15), 0, 'model.json predictions within 1e-15');
+  });
+}
+
+for (const name of caseNames('sklearn')) {
+  t.test(`sklearn/${name} through the CLI`, async (t) => {
+    const dir = `sklearn/${name}`;
+    const input = fixtureFile(`${dir}/input.json`);
+    const model = fixtureFile(`${dir}/model.json`);
+    const expected = readFixtureJson<{ margin: number[]; prediction: number[] }>(`${dir}/expected.json`);
+    t.same(exactMismatches(predict(model, input, 'margin'), expected.margin), { count: 0, mismatches: [] }, 'margins bit for bit');
+    const prediction = predict(model, input, 'prediction');
+    if (name.includes('poisson')) t.equal(relativeMismatches(prediction, expected.prediction, 4.5e-16), 0, 'exp within 1 ulp');
+    else t.same(exactMismatches(prediction, expected.prediction), { count: 0, mismatches: [] }, 'predictions bit for bit');
+  });
+}
+
+for (const name of caseNames('ml-random-forest')) {
+  t.test(`ml-random-forest/${name} through the CLI`, async (t) => {
+    const dir = `ml-random-forest/${name}`;
+    const prediction = predict(fixtureFile(`${dir}/model.json`), fixtureFile(`${dir}/input.json`), 'prediction');
+    const expected = readFixtureJson<{ prediction: number[] }>(`${dir}/expected.json`);
+    t.same(exactMismatches(prediction, expected.prediction), { count: 0, mismatches: [] }, 'predictions bit for bit');
+  });
+}
