@@ -27,7 +27,11 @@ const LATENCY_BUCKETS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.
 export function createMetrics(options: { processMetrics?: boolean; labels?: Record<string, string> } = {}): ServerMetrics {
   const registry = new Registry();
   if (options.labels) registry.setDefaultLabels(options.labels);
-  if (options.processMetrics !== false) collectDefaultMetrics({ register: registry });
+  if (options.processMetrics !== false) {
+    collectDefaultMetrics({ register: registry });
+    // The exact Node.js version tells an attacker which CVEs apply; it is not needed to run the service.
+    registry.removeSingleMetric('nodejs_version_info');
+  }
   return {
     registry,
     requests: new Counter({
