@@ -354,6 +354,7 @@ function describeFactor(field, building) {
     case 'numberOfBuildings': return `${whole.format(Number(value))} ${value === 1 ? 'building' : 'buildings'}`;
     case 'usesNaturalGas': return value ? 'Uses natural gas' : 'No natural gas';
     case 'usesSteam': return value ? 'Uses district steam' : 'No district steam';
+    case 'propertyGfaParking': if (value === 0) return 'No parking'; break;
     default: break;
   }
   if (typeof value === 'number') {
