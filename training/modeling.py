@@ -102,14 +102,14 @@ def size_edges(rows, input_name, bins):
 
 
 def strata_conditions(groups, edges, input_name):
-    """(when, calibration scenario) per stratum: each presence group split into floor-area bins."""
+    """(when, group) per stratum: each presence group split into floor-area bins."""
     bounds = [None] + edges + [None]
     strata = []
     for group in groups:
         for low, high in zip(bounds[:-1], bounds[1:]):
             when = {key: group[key] for key in ('present', 'absent') if key in group}
             when['range'] = {'input': input_name, 'min': low, 'max': high}
-            strata.append((when, group['calibrateWith']))
+            strata.append((when, group))
     return strata
 
 
@@ -140,18 +140,28 @@ def calibrate(rows, oof, interval, edges, masking):
 
     Each presence group is calibrated under one scenario (inputs as given, without the ENERGY STAR score, required
     inputs only): a training row's out-of-fold residual under that scenario counts for the stratum its reduced
-    building falls in, when that stratum belongs to the group.
+    building falls in, when that stratum belongs to the group. A group with `separately` takes the larger of the
+    quantiles of rows that had that input and rows that never had it: a building without a score may be one whose
+    owner left it out (like the masked rows) or one that has none (like the rows the city lacks a score for), and the
+    latter are harder; the serving side cannot tell them apart, so the interval must hold for both.
     """
-    strata = [{'when': when, 'scenario': scenario, 'residuals': []}
-              for when, scenario in strata_conditions(interval['groups'], edges, interval['sizeInput'])]
-    for scenario in sorted({s['scenario'] for s in strata}):
+    strata = [{'when': when, 'group': group, 'residuals': {True: [], False: []}}
+              for when, group in strata_conditions(interval['groups'], edges, interval['sizeInput'])]
+    for scenario in sorted({s['group']['calibrateWith'] for s in strata}):
         dropped = scenario_fields(scenario, masking)
         for i, row in enumerate(rows):
             stratum = strata[stratum_index(strata, without(row['canonical'], dropped))]
-            if stratum['scenario'] == scenario:
-                stratum['residuals'].append(row['y'] - oof[scenario][i])
-    return [{'when': s['when'], 'halfWidth': conformal_quantile(np.array(s['residuals']), interval['level']),
-             'calibrationRows': len(s['residuals']), 'calibratedWith': s['scenario']} for s in strata]
+            if stratum['group']['calibrateWith'] == scenario:
+                had = row['canonical'].get(stratum['group'].get('separately', '')) is not None
+                stratum['residuals'][had].append(row['y'] - oof[scenario][i])
+    result = []
+    for s in strata:
+        parts = list(s['residuals'].values()) if 'separately' in s['group'] else [sum(s['residuals'].values(), [])]
+        half = max(conformal_quantile(np.array(part), interval['level']) for part in parts if part)
+        result.append({'when': s['when'], 'halfWidth': half,
+                       'calibrationRows': sum(len(part) for part in s['residuals'].values()),
+                       'calibratedWith': s['group']['calibrateWith']})
+    return result
 
 
 def coverage(strata, buildings, y, margin):
