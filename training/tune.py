@@ -3,7 +3,7 @@
     /usr/bin/python3 training/tune.py [--trials 16]
 
 Scores each candidate by the out-of-fold R^2 of ln(target) WITHOUT the ENERGY STAR score (the headline target
-for site-energy), trains with the same masked copies as train.py, and writes training/tuning-results.json. The chosen
+for site-energy), trains with the same masked copies as train.py, and writes training/tuning-results-<model>.json. The chosen
 parameters are then copied by hand into training/config.json (the README records the numbers).
 """
 import argparse
