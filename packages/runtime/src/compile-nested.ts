@@ -25,8 +25,8 @@ function leftCondition(ensemble: TreeEnsemble, node: number): string {
     // Codes truncate toward zero, so anything in (-1, limit) names a word of the set; x >>> 5 and x & 31 truncate.
     const inSet = `(v > -1 && v < ${limit} && ((C[${indexLiteral(from)} + (v >>> 5)] >>> (v & 31)) & 1) === 1)`;
     switch (ensemble.rules) {
-      case 'xgboost': // listed codes go right; NaN follows the default child
-        return defaultLeft ? `!${inSet}` : `(v === v && !${inSet})`;
+      case 'xgboost': // listed codes go right; NaN follows the default child; negatives (-0.5 too) are invalid: left
+        return defaultLeft ? `!(v >= 0 && ${inSet})` : `(v === v && !(v >= 0 && ${inSet}))`;
       case 'lightgbm': // listed codes go left; NaN goes right
         return inSet;
       case 'sklearn': // listed codes go left; NaN follows the default child

@@ -62,6 +62,14 @@ function inCategorySet(categories: CategorySets, set: number, c: number): boolea
 }
 
 /**
+ * XGBoost checks a categorical value before truncating it: any negative value (-0.5 included, although it truncates
+ * to 0) is an invalid category and goes left, like every code the node does not list.
+ */
+function xgboostCodeListed(categories: CategorySets, set: number, x: number): boolean {
+  return x >= 0 && inCategorySet(categories, set, Math.trunc(x));
+}
+
+/**
  * The child that prepared value `x` takes at split `node` (not a leaf). Used by TreeSHAP; the hot loops below inline
  * the same rules per library.
  */
@@ -73,7 +81,7 @@ export function nextNode(ensemble: TreeEnsemble, node: number, x: number): numbe
     case 'xgboost':
       if (x !== x) return goLeft ? nodes.left[node]! : nodes.right[node]!;
       if (set !== NOT_CATEGORICAL) {
-        return inCategorySet(categories, set, Math.trunc(x)) ? nodes.right[node]! : nodes.left[node]!;
+        return xgboostCodeListed(categories, set, x) ? nodes.right[node]! : nodes.left[node]!;
       }
       return x < nodes.threshold[node]! ? nodes.left[node]! : nodes.right[node]!;
     case 'lightgbm':
@@ -109,7 +117,7 @@ function leafXgboost(nodes: NodeArrays, categories: CategorySets, root: number, 
     const v = x[at + f]!;
     if (v !== v) node = defaultLeft[node] === 1 ? left[node]! : right[node]!;
     else if (categorySet[node] === NOT_CATEGORICAL) node = v < threshold[node]! ? left[node]! : right[node]!;
-    else node = inCategorySet(categories, categorySet[node]!, Math.trunc(v)) ? right[node]! : left[node]!;
+    else node = xgboostCodeListed(categories, categorySet[node]!, v) ? right[node]! : left[node]!;
   }
   return node;
 }
