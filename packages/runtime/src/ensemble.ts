@@ -17,8 +17,9 @@ export type ModelFormat =
  * How a split is decided, copied from the library that trained the model.
  *
  * - `xgboost`: x is cast to float32; NaN follows `defaultLeft`; numeric: `fround(x) < threshold` goes left
- *   (thresholds stored as float32 values); categorical: the code is truncated toward zero, codes in the node's set go
- *   RIGHT, every other code (unseen, negative, huge) goes left.
+ *   (thresholds stored as float32 values); categorical: a negative value goes left (-0.5 too: the `< 0` test comes
+ *   before truncation), otherwise the code is truncated toward zero, codes in the node's set go RIGHT, every other
+ *   code (unseen, huge) goes left.
  * - `lightgbm`: double. Before any tree, every |x| <= kZeroThreshold (1.0000000180025095e-35) becomes +0.0.
  *   Numeric (per node `missingType`): None: NaN becomes 0.0, then `x <= threshold` goes left; Zero: NaN becomes 0.0,
  *   and |x| <= kZeroThreshold follows `defaultLeft`; NaN: NaN follows `defaultLeft`; otherwise `x <= threshold` left.
