@@ -35,7 +35,7 @@ ENV NODE_ENV=production \
     PORT=3000 \
     MODELS_DIR=/app/models
 WORKDIR /app
-# Owned by root and only readable by `node`: the process cannot rewrite its own code or models.
+# Owned by root: the `node` user reads the code and the models but cannot change them.
 COPY --from=build /out ./
 COPY models ./models
 USER node

@@ -14,7 +14,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 node_version="$(sed -n 's/^ARG NODE_VERSION=\([0-9.]*\)$/\1/p' "$root/Dockerfile")"
 [[ -n "$node_version" ]] || { echo "no 'ARG NODE_VERSION=x.y.z' line in $root/Dockerfile" >&2; exit 1; }
-# The versions the Node.js 20 line ships with; pinned so that the cached root is reproducible.
+# npm and corepack pinned, so that the cached root is reproducible.
 npm_version="${NPM_VERSION:-10.8.2}"
 corepack_version="${COREPACK_VERSION:-0.34.0}"
 image="docker.io/library/node:${node_version}-bookworm-slim"

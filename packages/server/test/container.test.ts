@@ -81,18 +81,18 @@ t.test('builds the Dockerfile unchanged with buildah on the stand-in base', asyn
       throw new Error(`build failed:\n${(error.stderr ?? '').slice(-4000)}`);
     },
   );
-  t.equal(build.stdout.trim().split('\n').at(-1), tag);
+  t.equal(build.stdout.trim().split('\n').at(-1), tag, 'build-image.sh names the image it built');
 
   const inspected = JSON.parse(await buildahOut('inspect', '--type', 'image', tag)) as { Docker: { config: ImageConfig } };
   config = inspected.Docker.config;
   const nodeVersion = /^ARG NODE_VERSION=(.+)$/m.exec(readFileSync(join(root, 'Dockerfile'), 'utf8'))?.[1];
-  t.same(config.Cmd, ['node', '/app/dist/serve.js']);
-  t.equal(config.User, 'node');
-  t.equal(config.WorkingDir, '/app');
-  t.same(Object.keys(config.ExposedPorts), ['3000/tcp']);
-  t.equal(config.StopSignal, 'SIGTERM');
+  t.same(config.Cmd, ['node', '/app/dist/serve.js'], 'CMD starts the server');
+  t.equal(config.User, 'node', 'USER node');
+  t.equal(config.WorkingDir, '/app', 'WORKDIR /app');
+  t.same(Object.keys(config.ExposedPorts), ['3000/tcp'], 'EXPOSE 3000');
+  t.equal(config.StopSignal, 'SIGTERM', 'STOPSIGNAL SIGTERM');
   t.same(config.Healthcheck?.Test.slice(0, 2), ['CMD', 'node'], 'health check by node itself, no curl');
-  t.ok(config.Env.includes('MODELS_DIR=/app/models'));
+  t.ok(config.Env.includes('MODELS_DIR=/app/models'), 'MODELS_DIR=/app/models');
   t.ok(config.Env.includes(`NODE_VERSION=${nodeVersion}`), 'built on the base the Dockerfile pins');
 
   // Sizes: podman lists the history newest first; the base's entries are the oldest ones.
@@ -125,7 +125,7 @@ t.test('the image holds the server, its production dependencies and the models, 
     'node_modules',
     'package.json',
     'public',
-  ]);
+  ], '/app holds the deployed server and the models only');
   const serverPackage = JSON.parse(readFileSync(join(root, 'packages/server/package.json'), 'utf8')) as {
     dependencies: Record<string, string>;
   };
@@ -137,7 +137,7 @@ t.test('the image holds the server, its production dependencies and the models, 
   const models = (dir: string) => readdirSync(dir).flatMap((name) => readdirSync(join(dir, name)).map((version) => `${name}/${version}`));
   const inImage = await list(`const fs = require("fs"); const dir = "/app/models";
     console.log(JSON.stringify(fs.readdirSync(dir).flatMap((name) => fs.readdirSync(dir + "/" + name).map((version) => name + "/" + version))))`);
-  t.same(inImage.sort(), models(join(root, 'models')).sort());
+  t.same(inImage.sort(), models(join(root, 'models')).sort(), 'every model bundle of the repository');
 });
 
 t.test('runs as uid 1000, answers a prediction as the library did, and stops cleanly on SIGTERM', async (t) => {
@@ -183,19 +183,19 @@ t.test('runs as uid 1000, answers a prediction as the library did, and stops cle
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(row?.building),
   });
-  t.equal(reply.status, 200);
+  t.equal(reply.status, 200, 'POST /v1/predict answers 200');
   const body = (await reply.json()) as { model: { name: string; version: string }; value: number };
-  t.same(body.model, { name: 'site-energy', version });
+  t.same(body.model, { name: 'site-energy', version }, 'from the latest site-energy bundle');
   t.ok(Math.abs(Math.log(body.value) - (row?.prediction ?? NaN)) < 1e-5, `ln(${body.value}) is XGBoost's ${row?.prediction}`);
 
   // The documentation is built at run time from the image's own files (route comments, swagger-ui-dist).
   const openapi = await fetch(`${base}/openapi.json`);
-  t.equal(openapi.status, 200);
+  t.equal(openapi.status, 200, 'GET /openapi.json answers 200');
   const spec = (await openapi.json()) as { paths: Record<string, unknown> };
   t.ok('/v1/predict' in spec.paths, 'the OpenAPI document describes /v1/predict');
   const docs = await fetch(`${base}/docs`);
-  t.equal(docs.status, 200);
-  t.match(docs.headers.get('content-type'), /^text\/html/);
+  t.equal(docs.status, 200, 'GET /docs answers 200');
+  t.match(docs.headers.get('content-type'), /^text\/html/, 'with the Swagger UI page');
   t.equal((await fetch(`${base}/docs/swagger-ui-bundle.js`)).status, 200, 'Swagger UI is in the image');
 
   const server = descendants(child.pid ?? -1).find((pid) => cmdline(pid).join(' ').endsWith('/app/dist/serve.js') &&
