@@ -51,15 +51,9 @@ def _tree_arrays(tree):
     right = t.children_right.tolist()
     samples = t.n_node_samples.tolist()
     missing = getattr(t, "missing_go_to_left", None)
-    if missing is not None:
-        missing_left = [int(m) for m in missing]
-    else:
-        # scikit-learn < 1.3 refuses NaN at predict time. The runtime accepts NaN, so it needs a rule: the child
-        # that saw more training samples (what HistGradientBoosting does for features without missing values at
-        # fit time, and what scikit-learn >= 1.3 documents for its trees). Ties go right.
-        missing_left = [
-            int(l != TREE_LEAF and samples[l] > samples[r]) for l, r in zip(left, right)
-        ]
+    # scikit-learn < 1.3 trees have no missing-value routing and refuse NaN at predict time: the export says so
+    # ("missing_values": "refuse") and the runtime refuses missing inputs too, rather than invent a direction.
+    missing_left = [int(m) for m in missing] if missing is not None else [0] * len(left)
     return {
         "children_left": left,
         "children_right": right,
@@ -100,6 +94,11 @@ def _hist_tree_arrays(predictor):
     }
 
 
+def _missing_values(trees):
+    """"route" when the trees carry scikit-learn's learned missing-value directions (>= 1.3), else "refuse"."""
+    return "route" if all(hasattr(t.tree_, "missing_go_to_left") for t in trees) else "refuse"
+
+
 def _constant_init(model):
     init = model.init_
     if init == "zero":
@@ -135,6 +134,7 @@ def export_model(model):
             init=0.0,
             loss=str(model.criterion),
             link="identity",
+            missing_values=_missing_values(model.estimators_),
             trees=[_tree_arrays(e) for e in model.estimators_],
         )
     elif kind == "GradientBoostingRegressor":
@@ -145,6 +145,7 @@ def export_model(model):
             learning_rate=float(model.learning_rate),
             loss=str(model.loss),
             link="identity",
+            missing_values=_missing_values([stage[0] for stage in model.estimators_]),
             trees=[_tree_arrays(stage[0]) for stage in model.estimators_],
         )
     elif kind == "HistGradientBoostingRegressor":
@@ -167,6 +168,7 @@ def export_model(model):
             learning_rate=float(model.learning_rate),
             loss=str(model.loss),
             link="log" if link == "LogLink" else "identity",
+            missing_values="route",
             known_category_bitsets=known_sets,
             trees=[_hist_tree_arrays(iteration[0]) for iteration in model._predictors],
         )

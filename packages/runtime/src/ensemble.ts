@@ -103,6 +103,12 @@ export interface TreeEnsemble {
   readonly nodes: NodeArrays;
   readonly categories: CategorySets;
   readonly transform: OutputTransform;
+  /**
+   * 'refuse' when the training library itself refuses missing values at prediction time (scikit-learn < 1.3 tree
+   * estimators, which learned no direction for them): a row with a missing value is then refused with a RangeError
+   * instead of being routed by an invented rule. Absent means 'route'.
+   */
+  readonly missingValues?: 'route' | 'refuse';
   /** Class labels for classifiers, when the format records them. */
   readonly classes?: readonly (string | number)[];
   /**

@@ -39,18 +39,27 @@ export function prepareRows(
   const used = Math.min(columns, width);
   const float32 = ensemble.inputPrecision === 'float32';
   const lightgbm = ensemble.rules === 'lightgbm';
+  const refuseMissing = ensemble.missingValues === 'refuse';
+  if (refuseMissing && rows > 0 && used < width) throw missingRefused(width - 1);
   for (let r = 0; r < rows; r++) {
     const from = sourceOffset + r * columns;
     const to = targetOffset + r * width;
     for (let j = 0; j < used; j++) {
       const raw = source[from + j];
       let v = raw === null || raw === undefined ? NaN : +raw;
+      if (refuseMissing && v !== v) throw missingRefused(j);
       if (float32) v = Math.fround(v);
       else if (lightgbm && v <= K_ZERO_THRESHOLD && v >= -K_ZERO_THRESHOLD) v = 0;
       target[to + j] = v;
     }
     for (let j = used; j < width; j++) target[to + j] = NaN;
   }
+}
+
+function missingRefused(feature: number): RangeError {
+  return new RangeError(
+    `feature ${feature} is missing, and this model's library refuses missing values (scikit-learn < 1.3 trees learned no direction for them)`,
+  );
 }
 
 /** True iff integer code `c` is in category set `set`. */

@@ -123,3 +123,20 @@ t.test('HistGradientBoosting sends unseen categories the way missing values go, 
   t.equal(model.predict(input.rows[at('cat:200.0')]!), model.predict(input.rows[at('cat:nan')]!));
   t.equal(model.predict(input.rows[at('cat:2.7')]!), expected.prediction[at('cat:2.7')]);
 });
+
+t.test('refuses missing values where scikit-learn 1.2 does, instead of inventing a direction', async (t) => {
+  for (const name of ['random_forest_seattle', 'extra_trees_seattle', 'gradient_boosting_seattle']) {
+    const dir = join(root, name);
+    const source = JSON.parse(readText(join(dir, 'model.json'))) as { missing_values: string; n_features: number };
+    t.equal(source.missing_values, 'refuse', `${name} is exported as refusing missing values`);
+    const model = loadModel(source);
+    const row = Array.from({ length: source.n_features }, () => 1);
+    t.type(model.predict(row), 'number', `${name} predicts a complete row`);
+    row[2] = NaN;
+    t.throws(() => model.predict(row), { name: 'RangeError', message: /feature 2 is missing/ }, `${name}: NaN`);
+    t.throws(() => model.predictBatch([row.map((v, j) => (j === 2 ? null : v))], source.n_features), RangeError, `${name}: null`);
+    t.throws(() => model.predictBatch(new Float64Array(2), 2), RangeError, `${name}: missing trailing columns`);
+  }
+  const hist = JSON.parse(readText(join(root, 'hist_gradient_boosting_nan_categorical', 'model.json'))) as { missing_values: string };
+  t.equal(hist.missing_values, 'route', 'HistGradientBoosting learned where missing values go');
+});

@@ -79,6 +79,10 @@ export function parseSklearnJson(obj: unknown): TreeEnsemble {
     throw modelError('MODEL_OBJECTIVE_UNKNOWN', `unknown link "${link}" (expected "identity" or "log")`);
   }
   const known = hist ? knownCategories(obj) : new Map<number, readonly number[]>();
+  const missingValues = readString(obj, 'missing_values', 'model');
+  if (missingValues !== 'route' && missingValues !== 'refuse') {
+    throw modelError('MODEL_TRUNCATED', `model: "missing_values" must be "route" or "refuse", found "${missingValues}"`);
+  }
 
   const builder = new EnsembleBuilder();
   const trees = readArray(obj, 'trees', 'model');
@@ -100,6 +104,7 @@ export function parseSklearnJson(obj: unknown): TreeEnsemble {
     baseMargin: Float64Array.of(init),
     marginDivisor: forest ? trees.length : 0,
     transform: link === 'log' ? exp : identity,
+    missingValues,
   });
 }
 
