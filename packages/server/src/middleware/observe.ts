@@ -23,6 +23,20 @@ export interface RequestState {
  */
 export function observe(options: { logger: Logger; metrics: ServerMetrics; draining?: () => boolean }): Middleware<RequestState> {
   const { logger, metrics, draining } = options;
+  // Bound label children per (method, route, status): prom-client hashes the label object on every call otherwise.
+  const children = new Map<string, { count: { inc(): void }; latency: { observe(value: number): void } }>();
+  const record = (method: string, route: string, status: number, seconds: number) => {
+    const key = `${method} ${route} ${status}`;
+    let child = children.get(key);
+    if (child === undefined) {
+      const labels = { method, route, status: String(status) };
+      child = { count: metrics.requests.labels(labels), latency: metrics.latency.labels(labels) };
+      // Methods are free-form in HTTP: keep the cache bounded whatever clients send.
+      if (children.size < 1000) children.set(key, child);
+    }
+    child.count.inc();
+    child.latency.observe(seconds);
+  };
   return async (ctx, next) => {
     const start = process.hrtime.bigint();
     const offered = ctx.get('x-request-id');
@@ -37,16 +51,11 @@ export function observe(options: { logger: Logger; metrics: ServerMetrics; drain
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
       // The route template (not the raw path) keeps label values bounded.
       const route = (ctx as { _matchedRoute?: string | RegExp })._matchedRoute;
-      const labels = {
-        method: ctx.method,
-        route: typeof route === 'string' ? route : 'unmatched',
-        status: String(ctx.status),
-      };
-      metrics.requests.inc(labels);
-      metrics.latency.observe(labels, seconds);
+      const routeLabel = typeof route === 'string' ? route : 'unmatched';
+      record(ctx.method, routeLabel, ctx.status, seconds);
       if (logger.isLevelEnabled('info')) {
         logger.info(
-          { reqId: requestId, method: ctx.method, path: ctx.path, route: labels.route, status: ctx.status, ms: seconds * 1000 },
+          { reqId: requestId, method: ctx.method, path: ctx.path, route: routeLabel, status: ctx.status, ms: seconds * 1000 },
           'request',
         );
       }
