@@ -15,7 +15,7 @@ import type { BlockKernel } from './compile-nested.js';
 import { indexLiteral } from './compile-literal.js';
 
 /** Slots per node in the packed layout: column, threshold (leaf: value) as float32, child if false, child if true. */
-const SLOTS = 4;
+export const SLOTS = 4;
 
 /** The largest float32 strictly below float32 `t` (t finite). */
 function previousFloat32(t: number): number {
@@ -48,8 +48,15 @@ export function walkApplies(ensemble: TreeEnsemble): boolean {
   return true;
 }
 
-/** Depth (steps from root to the deepest leaf) of every tree, computed without recursion. */
-function treeDepths(ensemble: TreeEnsemble): Int32Array {
+/**
+ * Depth (steps from root to the deepest leaf) of every tree, computed without recursion.
+ *
+ * @example
+ * ```ts
+ * const steps = treeDepths(ensemble)[0]; // the walk of tree 0 runs this many steps
+ * ```
+ */
+export function treeDepths(ensemble: TreeEnsemble): Int32Array {
   const { feature, left, right } = ensemble.nodes;
   const depths = new Int32Array(ensemble.treeRoot.length);
   const stack: number[] = [];
@@ -102,6 +109,45 @@ export function prepareWalkRows(
 }
 
 /**
+ * Writes the packed walk layout of every node into `slot`/`real` (two views of one buffer, 4 slots per node from
+ * index 0): column, float32 threshold (leaf: value), child if `x >= threshold` is false, child if true. Columns and
+ * children are multiplied by `scale` (1: array indices; 4: byte addresses for WebAssembly); NaN-right nodes read the
+ * negated half of the row (column `numFeatures + f`) and swap their children.
+ *
+ * @example
+ * ```ts
+ * const buffer = new ArrayBuffer(16 * ensemble.nodes.feature.length);
+ * packWalkNodes(ensemble, new Int32Array(buffer), new Float32Array(buffer), 1);
+ * ```
+ */
+export function packWalkNodes(ensemble: TreeEnsemble, slot: Int32Array, real: Float32Array, scale: number): void {
+  const { feature, threshold, left, right, defaultLeft, value } = ensemble.nodes;
+  const count = feature.length;
+  const width = ensemble.numFeatures;
+  const child = SLOTS * scale;
+  for (let i = 0; i < count; i++) {
+    const at = SLOTS * i;
+    const f = feature[i]!;
+    if (f < 0) {
+      slot[at] = 0;
+      real[at + 1] = value[i]!;
+      slot[at + 2] = at * scale;
+      slot[at + 3] = at * scale;
+    } else if (defaultLeft[i] === 1) {
+      slot[at] = f * scale;
+      real[at + 1] = threshold[i]!;
+      slot[at + 2] = child * left[i]!;
+      slot[at + 3] = child * right[i]!;
+    } else {
+      slot[at] = (width + f) * scale;
+      real[at + 1] = -previousFloat32(threshold[i]!);
+      slot[at + 2] = child * right[i]!;
+      slot[at + 3] = child * left[i]!;
+    }
+  }
+}
+
+/**
  * Kernels for the branch-free walk, `groupTrees` trees per function; inputs prepared by `prepareWalkRows`.
  * Only numbers from the validated ensemble reach the source: node offsets and depths, as integer literals.
  *
@@ -112,32 +158,12 @@ export function prepareWalkRows(
  * ```
  */
 export function walkKernels(ensemble: TreeEnsemble, groupTrees: number): BlockKernel[] {
-  const { feature, threshold, left, right, defaultLeft, value } = ensemble.nodes;
-  const count = feature.length;
   const width = ensemble.numFeatures;
+  const count = ensemble.nodes.feature.length;
   const packed = new ArrayBuffer(SLOTS * 4 * count);
   const slot = new Int32Array(packed);
   const real = new Float32Array(packed);
-  for (let i = 0; i < count; i++) {
-    const at = SLOTS * i;
-    const f = feature[i]!;
-    if (f < 0) {
-      slot[at] = 0;
-      real[at + 1] = value[i]!;
-      slot[at + 2] = at;
-      slot[at + 3] = at;
-    } else if (defaultLeft[i] === 1) {
-      slot[at] = f;
-      real[at + 1] = threshold[i]!;
-      slot[at + 2] = SLOTS * left[i]!;
-      slot[at + 3] = SLOTS * right[i]!;
-    } else {
-      slot[at] = width + f;
-      real[at + 1] = -previousFloat32(threshold[i]!);
-      slot[at + 2] = SLOTS * right[i]!;
-      slot[at + 3] = SLOTS * left[i]!;
-    }
-  }
+  packWalkNodes(ensemble, slot, real, 1);
   const depths = treeDepths(ensemble);
   const outputs = ensemble.numOutputs;
   const stride = indexLiteral(2 * width);

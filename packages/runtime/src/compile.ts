@@ -10,12 +10,16 @@ import { type InputValue, prepareRows } from './evaluate.js';
 import { codeGenerationAllowed } from './compile-literal.js';
 import { type BlockKernel, nestedKernels } from './compile-nested.js';
 import { prepareWalkRows, walkApplies, walkKernels } from './compile-walk.js';
+import { type WasmWalk, wasmAvailable, wasmWalk } from './compile-wasm.js';
 
-/** `walk`: branch-free XGBoost form; `nested`: `if`/`else` form, any rules. */
-export type CompiledForm = 'walk' | 'nested';
+/** `wasm` / `walk`: branch-free XGBoost form in WebAssembly / JavaScript; `nested`: `if`/`else` form, any rules. */
+export type CompiledForm = 'wasm' | 'walk' | 'nested';
 
 export interface CompileOptions {
-  /** `auto` (default) picks `walk` when it applies; `nested` forces the general form; `walk` or nothing. */
+  /**
+   * `auto` (default) picks `wasm`, else `walk`, when they apply, else `nested`; `nested` forces the general form;
+   * `wasm` / `walk` give that form or nothing.
+   */
   readonly form?: 'auto' | CompiledForm;
   /** Above this many nodes no code is generated (default 4,000,000; nested `if`/`else` source: 400,000). */
   readonly maxNodes?: number;
@@ -57,9 +61,15 @@ function buildKernels(ensemble: TreeEnsemble, form: CompiledForm): BlockKernel[]
 export function compileEnsemble(ensemble: TreeEnsemble, options: CompileOptions = {}): CompiledEnsemble | undefined {
   const requested = options.form ?? 'auto';
   const count = ensemble.nodes.feature.length;
-  if (count > (options.maxNodes ?? DEFAULT_MAX_NODES) || !codeGenerationAllowed()) return undefined;
+  if (count > (options.maxNodes ?? DEFAULT_MAX_NODES)) return undefined;
   const walk = requested !== 'nested' && walkApplies(ensemble);
-  if (requested === 'walk' && !walk) return undefined;
+  if ((requested === 'walk' || requested === 'wasm') && !walk) return undefined;
+  // WebAssembly needs no `new Function` (a CSP may allow `wasm-unsafe-eval` alone), so it is tried first.
+  if (walk && ensemble.marginDivisor === 0 && (requested === 'auto' || requested === 'wasm') && wasmAvailable()) {
+    const compiled = wasmWalk(ensemble, BLOCK_ROWS);
+    if (compiled !== undefined) return wasmEvaluator(ensemble, compiled);
+  }
+  if (requested === 'wasm' || !codeGenerationAllowed()) return undefined;
   const form: CompiledForm = walk ? 'walk' : 'nested';
   if (form === 'nested' && count > MAX_NESTED_NODES) return undefined;
   let kernels: BlockKernel[];
@@ -96,4 +106,32 @@ export function compileEnsemble(ensemble: TreeEnsemble, options: CompileOptions 
     }
   }
   return { form, margins };
+}
+
+/** Margins through the WebAssembly walk: one row through `one`, more in blocks padded to whole steps. */
+function wasmEvaluator(ensemble: TreeEnsemble, walk: WasmWalk): CompiledEnsemble {
+  const width = ensemble.numFeatures;
+  const outputs = ensemble.numOutputs;
+  const { x, acc, blockRows } = walk;
+  const base = ensemble.baseMargin;
+  // walkApplies admits XGBoost rules only: no averaging, the sum starts from the base margin.
+  function margins(values: ArrayLike<InputValue>, columns: number, rows: number, out: Float64Array): void {
+    if (rows === 1) {
+      prepareWalkRows(width, values, 0, columns, 1, x);
+      for (let k = 0; k < outputs; k++) acc[k] = base[k]!;
+      walk.one();
+      for (let k = 0; k < outputs; k++) out[k] = acc[k]!;
+      return;
+    }
+    for (let first = 0; first < rows; first += blockRows) {
+      const n = Math.min(blockRows, rows - first);
+      const padded = Math.ceil(n / walk.rowsPerStep) * walk.rowsPerStep;
+      prepareWalkRows(width, values, first * columns, columns, n, x);
+      for (let i = 0; i < padded * outputs; i++) acc[i] = base[i % outputs]!;
+      walk.block(padded);
+      const at = first * outputs;
+      for (let i = 0; i < n * outputs; i++) out[at + i] = acc[i]!;
+    }
+  }
+  return { form: 'wasm', margins };
 }

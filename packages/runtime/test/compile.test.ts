@@ -67,7 +67,8 @@ for (const c of cases) {
     const columns = ensemble.numFeatures;
     const values = new Float64Array(c.rows.length * columns);
     c.rows.forEach((row, r) => row.forEach((v, j) => (values[r * columns + j] = v ?? NaN)));
-    const forms = ensemble.rules === 'xgboost' ? (['auto', 'nested'] as const) : (['auto'] as const);
+    const walkForms = compileEnsemble(ensemble)?.form === 'wasm' ? (['walk'] as const) : [];
+    const forms = ensemble.rules === 'xgboost' ? (['auto', ...walkForms, 'nested'] as const) : (['auto'] as const);
     for (const form of forms) {
       const compiled = compileEnsemble(ensemble, { form });
       if (compiled === undefined) {
@@ -92,8 +93,10 @@ for (const c of cases) {
 const seattle = cases.find((c) => c.name === 'xgboost/1.7.4/reg_squarederror_seattle')!;
 const categorical = cases.find((c) => c.name === 'xgboost/1.7.4/categorical_hist')!;
 
-t.test('picks the branch-free walk for numeric XGBoost models and nested code for categorical ones', async (t) => {
-  t.equal(compileEnsemble(parseModel(seattle.model))?.form, 'walk');
+t.test('picks the branch-free walk (WebAssembly) for numeric XGBoost models and nested code for categorical ones', async (t) => {
+  t.equal(compileEnsemble(parseModel(seattle.model))?.form, 'wasm');
+  t.equal(compileEnsemble(parseModel(seattle.model), { form: 'walk' })?.form, 'walk');
+  t.equal(compileEnsemble(parseModel(categorical.model), { form: 'wasm' }), undefined, 'wasm cannot be forced on it');
   t.equal(compileEnsemble(parseModel(categorical.model))?.form, 'nested');
   t.equal(compileEnsemble(parseModel(categorical.model), { form: 'walk' }), undefined, 'walk cannot be forced on it');
 });
@@ -111,11 +114,30 @@ t.test('steps aside when new Function is forbidden (Content-Security-Policy)', a
     throw new EvalError('Refused to evaluate a string as JavaScript');
   } as unknown as FunctionConstructor;
   try {
-    t.equal(compileEnsemble(ensemble), undefined);
+    t.equal(compileEnsemble(ensemble)?.form, 'wasm', 'WebAssembly needs no new Function');
+    t.equal(compileEnsemble(ensemble, { form: 'walk' }), undefined);
+    t.equal(compileEnsemble(ensemble, { form: 'nested' }), undefined);
   } finally {
     globalThis.Function = original;
   }
-  t.not(compileEnsemble(ensemble), undefined);
+  t.not(compileEnsemble(ensemble, { form: 'walk' }), undefined);
+});
+
+t.test('falls back to the JavaScript walk where WebAssembly is unavailable', async (t) => {
+  const ensemble = parseModel(seattle.model);
+  const scope = globalThis as { WebAssembly?: unknown };
+  const original = scope.WebAssembly;
+  scope.WebAssembly = undefined;
+  try {
+    const compiled = compileEnsemble(ensemble);
+    t.equal(compiled?.form, 'walk');
+    const out = new Float64Array(1);
+    compiled!.margins(seattle.rows[0]!, ensemble.numFeatures, 1, out);
+    t.equal(out[0], seattle.margins[0]![0]);
+    t.equal(compileEnsemble(ensemble, { form: 'wasm' }), undefined);
+  } finally {
+    scope.WebAssembly = original;
+  }
 });
 
 t.test('feature names never reach the generated code', async (t) => {

@@ -1,0 +1,204 @@
+/**
+ * The branch-free walk of compile-walk.ts as WebAssembly, written byte by byte at load time (wasm-emit.ts). Same
+ * packed nodes, same single comparison form (`x >= t` on float32, NaN-right nodes reading -x), same float32 sums in
+ * tree order, so it is bit-for-bit equal to the JavaScript walk, without its bounds checks and with more independent
+ * chains of loads in flight:
+ *
+ * - blocks: tree-major over a block of rows, `ROWS_PER_STEP` rows walked side by side through each tree;
+ * - one row: `CHAINS` trees walked side by side, each for exactly its own depth, then their leaves added in order.
+ *
+ * Memory: packed nodes from address 0 (16 bytes each), then the prepared rows (x then -x, float32), then the sums.
+ */
+import type { TreeEnsemble } from './ensemble.js';
+import { SLOTS, packWalkNodes, treeDepths } from './compile-walk.js';
+import { ByteWriter, I32, OP, VOID, type WasmFunction, wasmModule } from './wasm-emit.js';
+
+/** Rows walked side by side through one tree in a block (the block is padded to a multiple of it). */
+const ROWS_PER_STEP = 4;
+/** Trees walked side by side for one row. */
+const CHAINS = 8;
+/** Trees per generated function: keeps each function small for the optimizing compiler. */
+const TREES_PER_FUNCTION = 16;
+const PAGE = 65536;
+
+/** A compiled block evaluator over WebAssembly memory. */
+export interface WasmWalk {
+  /** Rows per block that `block` accepts. */
+  readonly blockRows: number;
+  /** `block` takes a multiple of this many rows. */
+  readonly rowsPerStep: number;
+  /** Prepared rows: `blockRows` rows of x then -x (2 * numFeatures float32 each). */
+  readonly x: Float32Array;
+  /** Sums, `numOutputs` per row (float32). */
+  readonly acc: Float32Array;
+  /** Adds every tree's leaf to `acc` for the first `rows` rows of `x` (rows: a multiple of `rowsPerStep`, at most blockRows). */
+  readonly block: (rows: number) => void;
+  /** Adds every tree's leaf to `acc[0..numOutputs)` for row 0 of `x`. */
+  readonly one: () => void;
+}
+
+/** The part of the WebAssembly JS API used here (the package compiles without DOM or Node typings). */
+interface WasmApi {
+  readonly Module: new (bytes: Uint8Array) => object;
+  readonly Instance: new (module: object) => { readonly exports: Record<string, unknown> };
+}
+
+function wasmApi(): WasmApi | undefined {
+  return (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+}
+
+/**
+ * Whether this environment can compile WebAssembly synchronously (not under a CSP without `wasm-unsafe-eval`).
+ *
+ * @example
+ * ```ts
+ * const form = wasmAvailable() ? 'wasm' : 'walk';
+ * ```
+ */
+export function wasmAvailable(): boolean {
+  const api = wasmApi();
+  if (api === undefined) return false;
+  try {
+    return new api.Module(wasmModule({ types: [], functions: [], memoryPages: 1, exports: {} })) !== null;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * One step of the walk for the chain in local `k`. Blocks (`base` = the local holding the row's address) load both
+ * children up front and `select` one, so the loads overlap the comparison; one row (`base` undefined: x at
+ * `xOffset`) uses `k = child[k + 4 * (x >= t)]`, fewer instructions, which matters more when trees run side by side.
+ */
+function step(code: ByteWriter, k: number, base: number | undefined, xOffset: number): void {
+  if (base !== undefined) {
+    code.byte(OP.localGet).unsigned(k).byte(OP.i32Load).memarg(2, 12);
+    code.byte(OP.localGet).unsigned(k).byte(OP.i32Load).memarg(2, 8);
+    code.byte(OP.localGet).unsigned(base).byte(OP.localGet).unsigned(k).byte(OP.i32Load).memarg(2, 0).byte(OP.i32Add);
+    code.byte(OP.f32Load).memarg(2, xOffset);
+    code.byte(OP.localGet).unsigned(k).byte(OP.f32Load).memarg(2, 4);
+    code.byte(OP.f32Ge).byte(OP.select).byte(OP.localSet).unsigned(k);
+    return;
+  }
+  code.byte(OP.localGet).unsigned(k);
+  code.byte(OP.localGet).unsigned(k).byte(OP.i32Load).memarg(2, 0);
+  code.byte(OP.f32Load).memarg(2, xOffset);
+  code.byte(OP.localGet).unsigned(k).byte(OP.f32Load).memarg(2, 4);
+  code.byte(OP.f32Ge).byte(OP.i32Const).signed(2).byte(OP.i32Shl).byte(OP.i32Add);
+  code.byte(OP.i32Load).memarg(2, 8).byte(OP.localSet).unsigned(k);
+}
+
+/** `acc[address + offset] += leaf(k)` in float32 (one rounding, as XGBoost's float sum). */
+function addLeaf(code: ByteWriter, address: () => void, offset: number, k: number): void {
+  address();
+  address();
+  code.byte(OP.f32Load).memarg(2, offset);
+  code.byte(OP.localGet).unsigned(k).byte(OP.f32Load).memarg(2, 4);
+  code.byte(OP.f32Add).byte(OP.f32Store).memarg(2, offset);
+}
+
+/**
+ * Builds the WebAssembly walk of an ensemble that `walkApplies` accepts, or returns `undefined` when WebAssembly is
+ * unavailable or refuses the module.
+ *
+ * @example
+ * ```ts
+ * const walk = walkApplies(ensemble) ? wasmWalk(ensemble, 64) : undefined;
+ * ```
+ */
+export function wasmWalk(ensemble: TreeEnsemble, blockRows: number): WasmWalk | undefined {
+  if (blockRows % ROWS_PER_STEP !== 0) throw new RangeError(`blockRows must be a multiple of ${ROWS_PER_STEP}`);
+  const count = ensemble.nodes.feature.length;
+  const width = ensemble.numFeatures;
+  const outputs = ensemble.numOutputs;
+  const stride = 8 * width; // bytes per prepared row
+  const xBase = SLOTS * 4 * count;
+  const accBase = xBase + blockRows * stride;
+  const pages = Math.ceil((accBase + 4 * blockRows * outputs) / PAGE);
+  const depths = treeDepths(ensemble);
+  const { treeRoot, treeOutput } = ensemble;
+  const trees = treeRoot.length;
+
+  const functions: WasmFunction[] = [];
+  // Block functions: param 0 = rows; locals 1 = x cursor, 2 = end of x, 3 = sum cursor, 4.. = node of each row.
+  for (let first = 0; first < trees; first += TREES_PER_FUNCTION) {
+    const code = new ByteWriter();
+    code.byte(OP.localGet).unsigned(0).byte(OP.i32Const).signed(stride).byte(OP.i32Mul);
+    code.byte(OP.i32Const).signed(xBase).byte(OP.i32Add).byte(OP.localSet).unsigned(2);
+    for (let t = first; t < Math.min(trees, first + TREES_PER_FUNCTION); t++) {
+      code.byte(OP.i32Const).signed(xBase).byte(OP.localSet).unsigned(1);
+      code.byte(OP.i32Const).signed(accBase).byte(OP.localSet).unsigned(3);
+      code.byte(OP.loop).byte(VOID);
+      for (let j = 0; j < ROWS_PER_STEP; j++) code.byte(OP.i32Const).signed(SLOTS * 4 * treeRoot[t]!).byte(OP.localSet).unsigned(4 + j);
+      for (let d = 0; d < depths[t]!; d++) {
+        for (let j = 0; j < ROWS_PER_STEP; j++) step(code, 4 + j, 1, j * stride);
+      }
+      for (let j = 0; j < ROWS_PER_STEP; j++) {
+        addLeaf(code, () => code.byte(OP.localGet).unsigned(3), 4 * (j * outputs + treeOutput[t]!), 4 + j);
+      }
+      code.byte(OP.localGet).unsigned(1).byte(OP.i32Const).signed(ROWS_PER_STEP * stride).byte(OP.i32Add).byte(OP.localSet).unsigned(1);
+      code.byte(OP.localGet).unsigned(3).byte(OP.i32Const).signed(ROWS_PER_STEP * 4 * outputs).byte(OP.i32Add).byte(OP.localSet).unsigned(3);
+      code.byte(OP.localGet).unsigned(1).byte(OP.localGet).unsigned(2).byte(OP.i32LtU).byte(OP.brIf).unsigned(0);
+      code.byte(OP.end);
+    }
+    functions.push({ type: 0, locals: [{ count: 3 + ROWS_PER_STEP, type: I32 }], body: code });
+  }
+  const groups = functions.length;
+  // One-row functions: locals 0.. = node of each tree of the chain group.
+  for (let first = 0; first < trees; first += TREES_PER_FUNCTION) {
+    const code = new ByteWriter();
+    const last = Math.min(trees, first + TREES_PER_FUNCTION);
+    for (let chain = first; chain < last; chain += CHAINS) {
+      const members = Math.min(CHAINS, last - chain);
+      let deepest = 0;
+      for (let j = 0; j < members; j++) {
+        code.byte(OP.i32Const).signed(SLOTS * 4 * treeRoot[chain + j]!).byte(OP.localSet).unsigned(j);
+        deepest = Math.max(deepest, depths[chain + j]!);
+      }
+      for (let d = 0; d < deepest; d++) {
+        for (let j = 0; j < members; j++) if (d < depths[chain + j]!) step(code, j, undefined, xBase);
+      }
+      for (let j = 0; j < members; j++) {
+        addLeaf(code, () => code.byte(OP.i32Const).signed(0), accBase + 4 * treeOutput[chain + j]!, j);
+      }
+    }
+    functions.push({ type: 1, locals: [{ count: CHAINS, type: I32 }], body: code });
+  }
+  const driver = (type: number, from: number): WasmFunction => {
+    const code = new ByteWriter();
+    for (let g = 0; g < groups; g++) {
+      if (type === 0) code.byte(OP.localGet).unsigned(0);
+      code.byte(OP.call).unsigned(from + g);
+    }
+    return { type, locals: [], body: code };
+  };
+  functions.push(driver(0, 0), driver(1, groups));
+  const api = wasmApi();
+  if (api === undefined) return undefined;
+  let instance: { readonly exports: Record<string, unknown> };
+  try {
+    const bytes = wasmModule({
+      types: [
+        [[I32], []],
+        [[], []],
+      ],
+      functions,
+      memoryPages: pages,
+      exports: { block: 2 * groups, one: 2 * groups + 1 },
+    });
+    instance = new api.Instance(new api.Module(bytes));
+  } catch (error) {
+    if (error instanceof Error && (error.name === 'CompileError' || error.name === 'RangeError' || error.name === 'EvalError')) return undefined;
+    throw error;
+  }
+  const memory = instance.exports['memory'] as { readonly buffer: ArrayBuffer };
+  packWalkNodes(ensemble, new Int32Array(memory.buffer, 0, SLOTS * count), new Float32Array(memory.buffer, 0, SLOTS * count), 4);
+  return {
+    blockRows,
+    rowsPerStep: ROWS_PER_STEP,
+    x: new Float32Array(memory.buffer, xBase, blockRows * 2 * width),
+    acc: new Float32Array(memory.buffer, accBase, blockRows * outputs),
+    block: instance.exports['block'] as (rows: number) => void,
+    one: instance.exports['one'] as () => void,
+  };
+}
