@@ -32,6 +32,8 @@ export interface AppDeps {
   readonly defaultModel?: string;
   /** Folder of the citizen page (default `packages/server/public`). */
   readonly publicDir?: string;
+  /** The whole cluster's metrics text, for a worker of several (`/metrics` falls back to its own registry). */
+  readonly clusterMetrics?: () => Promise<string>;
 }
 
 /** The Koa app with its router, for tests that compare routes with the OpenAPI document. */
@@ -62,6 +64,7 @@ export function createApp(deps: AppDeps): ServerApp {
     logger: deps.logger,
     buildingFields: buildingFieldTypes(deps.schema.buildingJsonSchema()),
     defaultModel: deps.defaultModel ?? 'site-energy',
+    ...(deps.clusterMetrics === undefined ? {} : { clusterMetrics: deps.clusterMetrics }),
   };
   registerPredictRoutes(router, context);
   registerBatchRoutes(router, context);

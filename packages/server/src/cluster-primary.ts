@@ -2,13 +2,17 @@ import cluster, { type Worker } from 'node:cluster';
 import { watch } from 'node:fs';
 import { join } from 'node:path';
 
+import { serveClusterMetrics } from './cluster-metrics.js';
 import { packageDir, type ServerConfig } from './config.js';
 import type { Logger } from './logger.js';
+
+/** The message a worker sends once its models are loaded and verified. */
+export const WORKER_READY = 'seattle-energy:worker-ready';
 
 /**
  * Runs the `node:cluster` primary: forks `config.workers` serving processes that share the port, replaces a worker
  * that dies unexpectedly (with a growing delay if it keeps crashing), restarts all of them when `dist/` changes with
- * `--reload`, and on SIGTERM/SIGINT forwards SIGTERM, waits for every worker to finish its in-flight requests, and
+ * `--reload` (the old ones retire once the new ones are ready), and on SIGTERM/SIGINT forwards SIGTERM, waits for every worker to finish its in-flight requests, and
  * exits 0 (bounded by the shutdown timeout).
  *
  * @example
@@ -36,6 +40,7 @@ export function runPrimary(config: ServerConfig, logger: Logger): void {
     return worker;
   };
 
+  serveClusterMetrics();
   for (let i = 0; i < config.workers; i++) fork();
   logger.info({ workers: config.workers, port: config.port }, 'cluster primary started');
 
@@ -49,15 +54,20 @@ export function runPrimary(config: ServerConfig, logger: Logger): void {
       let ready = 0;
       for (let i = 0; i < config.workers; i++) {
         const worker = fork();
-        // Retire the old generation only once the new one listens, so requests keep being answered.
-        worker.once('listening', () => {
+        // Retire the old generation only once the whole new one is ready (models verified): no gap in service,
+        // and a build whose models do not verify never replaces a working one.
+        const onMessage = (message: { type?: unknown }) => {
+          if (message?.type !== WORKER_READY) return;
+          worker.off('message', onMessage);
           if (++ready === config.workers) {
+            logger.info({ retiring: old.length }, 'new workers ready; retiring the old ones');
             for (const w of old) {
               retiring.add(w);
               w.process.kill('SIGTERM');
             }
           }
-        });
+        };
+        worker.on('message', onMessage);
       }
     };
     watch(join(packageDir, 'dist'), { recursive: true }, (_event, file) => {

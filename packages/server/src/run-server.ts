@@ -1,4 +1,8 @@
+import cluster from 'node:cluster';
+
 import { createApp } from './app.js';
+import { joinClusterMetrics } from './cluster-metrics.js';
+import { WORKER_READY } from './cluster-primary.js';
 import type { ServerConfig } from './config.js';
 import type { BuildingSchemaApi, ModelStoreView } from './contract.js';
 import { startHttpServer, type RunningServer } from './http-server.js';
@@ -35,7 +39,8 @@ export async function runServer(
   const logger = options.logger ?? createLogger(config.logLevel);
   const metrics = options.metrics ?? createMetrics();
   const registry = new ModelRegistry();
-  const { app } = createApp({ registry, schema, config, logger, metrics });
+  const clusterMetrics = cluster.isWorker ? joinClusterMetrics(metrics.registry) : undefined;
+  const { app } = createApp({ registry, schema, config, logger, metrics, ...(clusterMetrics ? { clusterMetrics } : {}) });
   const running = await startHttpServer(app.callback(), config, logger);
   logger.info({ host: config.host, port: running.port }, 'listening');
 
@@ -43,6 +48,8 @@ export async function runServer(
   const loaded = registry.load(Promise.resolve().then(() => loadModelStore(config.modelsDir))).then((ok) => {
     if (ok) {
       logger.info({ models: registry.names(), ms: Math.round(performance.now() - started) }, 'models loaded and verified; ready');
+      // Tells a reloading cluster primary that this worker can take over from the old generation.
+      if (cluster.isWorker) process.send?.({ type: WORKER_READY });
     } else {
       logger.error({ modelsDir: config.modelsDir, reason: registry.failure }, 'models refused: not serving predictions (readyz stays 503)');
     }

@@ -1,7 +1,7 @@
 // The built `serve` command as operators run it (`npm start` runs `node packages/server/dist/serve.js`):
 // environment and flags, readiness, graceful SIGTERM with a request in flight, and cluster worker replacement.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -132,7 +132,7 @@ t.test('invalid configuration exits 2 with a message', async (t) => {
   t.match(flag.stderr(), 'unknown option "--prot"');
 });
 
-t.test('cluster: a crashed worker is replaced and requests keep succeeding; SIGTERM exits 0', async (t) => {
+t.test('cluster: a crashed worker is replaced and requests keep succeeding; metrics cover all workers; SIGTERM exits 0', async (t) => {
   const served = await start({ WORKERS: '2' });
   t.teardown(() => void served.child.kill('SIGKILL'));
   await ready(served);
@@ -143,8 +143,31 @@ t.test('cluster: a crashed worker is replaced and requests keep succeeding; SIGT
   await until(() => served.lines.some((l) => l.msg === 'worker exited unexpectedly; replacing it' && l.workerPid === victim), 'replacement log');
   await until(() => served.lines.filter((l) => l.msg === 'models loaded and verified; ready').length === 3, 'replacement ready');
   for (let i = 0; i < 10; i++) t.equal((await send(served.port, 'GET', '/readyz')).status, 200);
+  // /metrics sums every worker's registry, whichever worker answers.
+  for (let i = 0; i < 20; i++) await send(served.port, 'GET', '/livez');
+  for (let i = 0; i < 3; i++) {
+    t.match((await send(served.port, 'GET', '/metrics')).text, 'http_requests_total{method="GET",route="/livez",status="200"} 20');
+  }
   served.child.kill('SIGTERM');
   const { code } = await served.exited;
   t.equal(code, 0);
   t.ok(served.lines.some((l) => l.msg === 'all workers exited'));
+});
+
+t.test('--reload restarts the workers when dist/ changes, without a gap in service', async (t) => {
+  const served = await start({ WORKERS: '1' }, ['--reload']);
+  t.teardown(() => void served.child.kill('SIGKILL'));
+  await ready(served);
+  const first = served.lines.find((l) => l.msg === 'listening')?.pid as number;
+  // Rewriting a built file with its own content is a change event, as tsc -b -w makes.
+  const probe = join(repoRoot, 'packages', 'server', 'dist', 'index.js');
+  writeFileSync(probe, readFileSync(probe));
+  await until(() => served.lines.some((l) => l.msg === 'dist changed; restarting workers'), 'reload log');
+  await until(() => served.lines.some((l) => l.msg === 'server closed' && l.pid === first), 'old worker closed');
+  const second = served.lines.filter((l) => l.msg === 'listening').at(-1)?.pid as number;
+  t.not(second, first, 'a new worker serves', { lines: served.lines.filter((l) => l.msg !== 'request') });
+  t.equal((await send(served.port, 'GET', '/readyz')).status, 200);
+  t.notOk(served.lines.some((l) => l.msg === 'worker exited unexpectedly; replacing it'), 'the old worker retired, not crashed');
+  served.child.kill('SIGTERM');
+  t.equal((await served.exited).code, 0);
 });

@@ -94,6 +94,7 @@ export function registerHealthRoutes(router: ApiRouter, context: RouteContext): 
    *     description: >-
    *       `http_requests_total` and `http_request_duration_seconds` by method, route and status;
    *       `predictions_total` by model, version and source; `validation_failures_total` by field; process metrics.
+   *       With several workers, the sum over all of them.
    *     responses:
    *       '200':
    *         description: Prometheus text exposition format 0.0.4.
@@ -103,7 +104,15 @@ export function registerHealthRoutes(router: ApiRouter, context: RouteContext): 
    */
   router.get('/metrics', async (ctx) => {
     ctx.set('cache-control', 'no-store');
-    ctx.body = await metrics.registry.metrics();
+    let text: string | undefined;
+    if (context.clusterMetrics) {
+      try {
+        text = await context.clusterMetrics();
+      } catch (error) {
+        context.logger.warn({ err: error }, 'cluster metrics unavailable; answering this worker\'s own');
+      }
+    }
+    ctx.body = text ?? (await metrics.registry.metrics());
     ctx.type = metrics.registry.contentType;
   });
 }

@@ -19,6 +19,8 @@ export interface RouteContext {
   readonly buildingFields: ReadonlyMap<string, 'number' | 'integer' | 'boolean' | 'string'>;
   /** The model `POST /v1/predict` uses. */
   readonly defaultModel: string;
+  /** The whole cluster's metrics, when this process is one worker of several. */
+  readonly clusterMetrics?: () => Promise<string>;
 }
 
 /** The router type shared by the route modules. */
