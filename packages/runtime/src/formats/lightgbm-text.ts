@@ -2,6 +2,7 @@ import { MISSING_NAN, type TreeEnsemble } from '../ensemble.js';
 import { EnsembleBuilder } from '../ensemble-builder.js';
 import { modelError } from '../errors.js';
 import { lightgbmEnsemble, lightgbmHeaderCheck } from './lightgbm-shared.js';
+import { scanNumberList } from './number-list.js';
 
 /** `decision_type` bits, from LightGBM's tree.h. */
 const CATEGORICAL_MASK = 1;
@@ -24,7 +25,8 @@ const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
  */
 export function parseLightgbmText(text: string): TreeEnsemble {
   if (typeof text !== 'string') throw modelError('MODEL_FORMAT_UNSUPPORTED', 'a LightGBM text model must be a string');
-  const lines = text.split(/\r?\n/);
+  // Split at '\n' only: every line is trimmed before use, which drops the '\r' of CRLF files.
+  const lines = text.split('\n');
   let at = 0;
   while (at < lines.length && lines[at]?.trim() === '') at++;
   if (lines[at]?.trim() !== 'tree') throw modelError('MODEL_FORMAT_UNSUPPORTED', 'not a LightGBM text model: the first line is not "tree"');
@@ -107,8 +109,8 @@ function addTree(builder: EnsembleBuilder, block: Map<string, string>, where: st
   const rightChild = integers(block, 'right_child', where, splits, -numLeaves);
   const internalCount = numbers(block, 'internal_count', where, splits);
   const numCat = integer(block.get('num_cat') ?? '0', `${where} num_cat`);
-  const boundaries = numCat > 0 ? integers(block, 'cat_boundaries', where, numCat + 1) : [0];
-  const catWords = numCat > 0 ? numbers(block, 'cat_threshold', where) : [];
+  const boundaries: ArrayLike<number> = numCat > 0 ? integers(block, 'cat_boundaries', where, numCat + 1) : [0];
+  const catWords = numCat > 0 ? Array.from(numbers(block, 'cat_threshold', where)) : [];
   const catSets = new Map<number, number>();
   const child = (c: number): number => (c >= 0 ? c : splits + ~c);
 
@@ -167,11 +169,21 @@ function tokens(block: Map<string, string>, key: string, where: string, length?:
   return list;
 }
 
-function integers(block: Map<string, string>, key: string, where: string, length: number, min = 0): number[] {
+function integers(block: Map<string, string>, key: string, where: string, length: number, min = 0): ArrayLike<number> {
+  const fast = scanNumberList(required(block, key, where).trim(), true, length);
+  if (fast !== undefined && aboveOrEqual(fast, min)) return fast;
   return tokens(block, key, where, length).map((t) => integer(t, `${where} ${key}`, min));
 }
 
-function numbers(block: Map<string, string>, key: string, where: string, length?: number): number[] {
+function aboveOrEqual(list: Float64Array, min: number): boolean {
+  for (let i = 0; i < list.length; i++) if (!(list[i]! >= min)) return false;
+  return true;
+}
+
+function numbers(block: Map<string, string>, key: string, where: string, length?: number): ArrayLike<number> {
+  // Plain decimals take the one-pass scanner; anything else ("inf", a damaged token) the strict path below.
+  const fast = scanNumberList(required(block, key, where).trim(), false, length);
+  if (fast !== undefined) return fast;
   return tokens(block, key, where, length).map((token) => {
     const lower = token.toLowerCase();
     // LightGBM prints infinite thresholds as "inf"; they compare as infinities.
