@@ -24,7 +24,8 @@ export interface ServerProcess {
 
 /**
  * Starts one serving process: listens at once (so `/livez` answers and `/readyz` says 503 while loading), then loads
- * and verifies the models; a store that does not verify is never served and is logged as one clear line.
+ * and verifies the models; a store that does not verify is never served and is logged as one clear line. A cluster
+ * worker listens only once its models are verified or refused, so the shared port never routes to a loading worker.
  *
  * @example
  * const proc = await runServer(config, schema, schema.loadModelStore);
@@ -41,20 +42,23 @@ export async function runServer(
   const registry = new ModelRegistry();
   const clusterMetrics = cluster.isWorker ? joinClusterMetrics(metrics.registry) : undefined;
   const { app } = createApp({ registry, schema, config, logger, metrics, ...(clusterMetrics ? { clusterMetrics } : {}) });
-  const running = await startHttpServer(app.callback(), config, logger);
-  logger.info({ host: config.host, port: running.port }, 'listening');
-
   const started = performance.now();
   const loaded = registry.load(Promise.resolve().then(() => loadModelStore(config.modelsDir))).then((ok) => {
     if (ok) {
       logger.info({ models: registry.names(), ms: Math.round(performance.now() - started) }, 'models loaded and verified; ready');
-      // Tells a reloading cluster primary that this worker can take over from the old generation.
-      if (cluster.isWorker) process.send?.({ type: WORKER_READY });
     } else {
       logger.error({ modelsDir: config.modelsDir, reason: registry.failure }, 'models refused: not serving predictions (readyz stays 503)');
     }
     return ok;
   });
+  // A cluster worker joins the shared port only once its models are verified or refused: the primary hands
+  // connections to every listening worker, so one that listened while loading (a replacement after a crash, a
+  // --reload generation) would answer 503 to requests its ready siblings could serve.
+  if (cluster.isWorker) await loaded;
+  const running = await startHttpServer(app.callback(), config, logger);
+  logger.info({ host: config.host, port: running.port }, 'listening');
+  // Tells a reloading cluster primary that this worker, listening and verified, can take over from the old generation.
+  if (cluster.isWorker && (await loaded)) process.send?.({ type: WORKER_READY });
 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
