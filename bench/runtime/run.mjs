@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runtime benchmark: this runtime's compiled and interpreted evaluators against XGBoost's native predictor
+// Runtime benchmark: this runtime's compiled (WebAssembly and JavaScript) and interpreted evaluators against XGBoost's native predictor
 // (Debian's python3-xgboost, nthread=1, inplace_predict) and a JavaScript peer (xgboost-scorer), on the same models
 // and the same rows, in one run. Prints a table of per-row times and ratios; run with `npm run bench:runtime`.
 // The machine is shared: every figure is the median of several repeats, and ratios compare figures of this run only.
@@ -16,6 +16,7 @@ const runtime = join(root, 'packages/runtime/dist');
 const { parseModel } = await import(join(runtime, 'load.js'));
 const { compileEnsemble } = await import(join(runtime, 'compile.js'));
 const { computeMargins, prepareRows } = await import(join(runtime, 'evaluate.js'));
+const { TreeModel } = await import(join(runtime, 'model.js'));
 const Scorer = createRequire(import.meta.url)('xgboost-scorer').default;
 
 const ROWS = 20_000;
@@ -28,6 +29,9 @@ const readText = (path) => (existsSync(path) ? readFileSync(path, 'utf8') : gunz
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))];
 const now = () => Number(process.hrtime.bigint());
+const cpuNow = () => { const u = process.cpuUsage(); return (u.user + u.system) * 1000; }; // ns of CPU time
+const { loadavg } = await import('node:os');
+const loadAtStart = loadavg();
 
 /** The fixture's ordinary rows (not the edge cases), repeated to ROWS rows. */
 function fixtureRows(dir, columns) {
@@ -88,17 +92,25 @@ function timeBatch(fn) {
 function timeJs(c, into) {
   const { ensemble, values } = c;
   const width = ensemble.numFeatures;
-  const compiled = c.compiled;
   const out = new Float64Array(ROWS * ensemble.numOutputs);
-  into.compiled.push(...timeBatch(() => compiled.margins(values, width, ROWS, out)));
+  into.compiled.push(...timeBatch(() => c.compiled.margins(values, width, ROWS, out)));
   c.checksum = out.reduce((a, b) => a + b, 0);
+  if (c.walk) {
+    into.walk.push(...timeBatch(() => c.walk.margins(values, width, ROWS, out)));
+    c.walkChecksum = out.reduce((a, b) => a + b, 0);
+  }
   into.interpreted.push(...timeBatch(() => interpretedBatch(ensemble, values, out)));
   const one = new Float64Array(ensemble.numOutputs);
+  const plain = Array.from(values.subarray(0, SINGLE_ROWS * width)); // predict() receives plain arrays
   for (let i = 0; i < SINGLE_ROWS; i++) {
     const row = values.subarray((i % ROWS) * width, (i % ROWS + 1) * width);
-    const start = now();
-    compiled.margins(row, width, 1, one);
+    let start = now();
+    c.compiled.margins(row, width, 1, one);
     into.single.push(now() - start);
+    const list = plain.slice(i * width, (i + 1) * width);
+    start = now();
+    c.model.predict(list, 'margin');
+    into.predict.push(now() - start);
   }
 }
 
@@ -135,30 +147,45 @@ function timeNative() {
   return JSON.parse(result.stdout);
 }
 
-// ---- load time of a 1,000-tree model (text already in memory: parsing + flattening + validation, then compiling)
+// ---- load time of 1,000-tree models (text already in memory: parsing + flattening + validation), then generating
+// their code (done lazily by TreeModel on the first prediction). Wall and CPU time: on a shared machine the CPU time
+// of this process is the steadier figure. The XGBoost model is trained here by make_xgboost_1000_trees.py.
 function timeLoad() {
-  const text = readText(join(root, 'fixtures/lightgbm/deep_1000_trees/model.txt'));
-  const json = readText(join(root, 'fixtures/lightgbm/deep_1000_trees/model.json'));
-  const parse = [], parseJson = [], compile = [];
-  let trees = 0;
-  for (let i = 0; i < 7; i++) {
-    let start = now();
-    const ensemble = parseModel(text);
-    parse.push(now() - start);
-    start = now();
-    parseModel(json);
-    parseJson.push(now() - start);
-    start = now();
-    compileEnsemble(ensemble);
-    compile.push(now() - start);
-    trees = ensemble.treeRoot.length;
-  }
-  return { trees, parse: median(parse), parseJson: median(parseJson), compile: median(compile) };
+  const xgboostPath = join(work, 'xgboost_1000_trees.json');
+  const made = spawnSync('/usr/bin/python3', [join(root, 'bench/runtime/make_xgboost_1000_trees.py'), xgboostPath], { encoding: 'utf8' });
+  if (made.status !== 0) throw new Error(`make_xgboost_1000_trees.py failed: ${made.stderr}`);
+  const models = [
+    ['LightGBM deep_1000_trees model.txt', readText(join(root, 'fixtures/lightgbm/deep_1000_trees/model.txt'))],
+    ['LightGBM deep_1000_trees dump_model JSON', readText(join(root, 'fixtures/lightgbm/deep_1000_trees/model.json'))],
+    ['XGBoost 1,000 trees depth 6 save_model JSON', readFileSync(xgboostPath, 'utf8')],
+  ];
+  return models.map(([name, text]) => {
+    const wall = [], cpu = [], compileWall = [], firstWall = [];
+    let ensemble;
+    for (let i = 0; i < 7; i++) {
+      let start = now();
+      const startCpu = cpuNow();
+      ensemble = parseModel(text);
+      const ns = now() - start;
+      (i === 0 ? firstWall : wall).push(ns);
+      if (i > 0) cpu.push(cpuNow() - startCpu);
+      start = now();
+      compileEnsemble(ensemble);
+      if (i > 0) compileWall.push(now() - start);
+    }
+    const form = compileEnsemble(ensemble).form;
+    return { name, trees: ensemble.treeRoot.length, nodes: ensemble.nodes.feature.length, first: firstWall[0],
+      wall: median(wall), cpu: median(cpu), compile: median(compileWall), form };
+  });
 }
 
-const stats = cases.map(() => ({ compiled: [], interpreted: [], single: [], peer: [], native: [], nativeSingle: [] }));
+const stats = cases.map(() => ({ compiled: [], walk: [], interpreted: [], single: [], predict: [], peer: [], native: [], nativeSingle: [] }));
 let versions;
-for (const c of cases) c.compiled = compileEnsemble(c.ensemble);
+for (const c of cases) {
+  c.compiled = compileEnsemble(c.ensemble);
+  if (c.compiled.form === 'wasm') c.walk = compileEnsemble(c.ensemble, { form: 'walk' });
+  c.model = new TreeModel(c.ensemble);
+}
 for (let round = 0; round < ROUNDS; round++) {
   const native = timeNative();
   versions = native;
@@ -171,13 +198,15 @@ for (let round = 0; round < ROUNDS; round++) {
   process.stderr.write(`round ${round + 1}/${ROUNDS} done\n`);
 }
 for (let i = 0; i < cases.length; i++) await timePeer(cases[i], stats[i]);
-rmSync(work, { recursive: true, force: true });
 const load = timeLoad();
+rmSync(work, { recursive: true, force: true });
+const loadAtEnd = loadavg();
 
 const us = (ns) => (ns / 1000).toFixed(2);
 const cpu = (readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/) ?? [])[1] ?? 'unknown';
 console.log(`\nruntime benchmark ${new Date().toISOString().slice(0, 10)}: ${cpu}, ${(await import('node:os')).availableParallelism()} cores, ` +
-  `Node ${process.version}, XGBoost ${versions.xgboost_version}; ${ROWS} rows per batch, medians of ${ROUNDS} x ${REPEATS}`);
+  `Node ${process.version}, XGBoost ${versions.xgboost_version}; ${ROWS} rows per batch, medians of ${ROUNDS} x ${REPEATS}; ` +
+  `load average ${loadAtStart.map((x) => x.toFixed(1)).join(' ')} at start, ${loadAtEnd.map((x) => x.toFixed(1)).join(' ')} at end`);
 console.log('\n| model | evaluator | batch us/row | speed vs XGBoost native |');
 console.log('|---|---|---:|---:|');
 for (let i = 0; i < cases.length; i++) {
@@ -186,18 +215,24 @@ for (let i = 0; i < cases.length; i++) {
   const rows = [
     ['XGBoost native (nthread=1, inplace_predict)', native],
     [`this runtime, compiled (${cases[i].compiled.form})`, median(s.compiled)],
-    ['this runtime, interpreted', median(s.interpreted)],
   ];
+  if (s.walk.length > 0) rows.push(['this runtime, compiled JavaScript (walk, fallback)', median(s.walk)]);
+  rows.push(['this runtime, interpreted', median(s.interpreted)]);
   if (s.peer.length > 0) rows.push([`xgboost-scorer ${PEER_ROWS} rows`, median(s.peer)]);
   for (const [label, ns] of rows) console.log(`| ${cases[i].name} | ${label} | ${us(ns)} | ${(native / ns).toFixed(2)}x |`);
   const exact = Math.abs(cases[i].checksum - s.nativeChecksum) <= 1e-9 * Math.abs(s.nativeChecksum);
   if (!exact) console.log(`| ${cases[i].name} | WARNING: margin checksum differs from XGBoost (${cases[i].checksum} vs ${s.nativeChecksum}) | | |`);
+  if (cases[i].walk && cases[i].walkChecksum !== cases[i].checksum) console.log(`| ${cases[i].name} | WARNING: walk and wasm checksums differ | | |`);
 }
 console.log('\n| model | single row, in process | p50 us | p99 us |');
 console.log('|---|---|---:|---:|');
 for (let i = 0; i < cases.length; i++) {
-  console.log(`| ${cases[i].name} | this runtime, compiled | ${us(median(stats[i].single))} | ${us(quantile(stats[i].single, 0.99))} |`);
+  console.log(`| ${cases[i].name} | this runtime, compiled (${cases[i].compiled.form}) margins of one row | ${us(median(stats[i].single))} | ${us(quantile(stats[i].single, 0.99))} |`);
+  console.log(`| ${cases[i].name} | this runtime, TreeModel.predict(row, 'margin'), plain array | ${us(median(stats[i].predict))} | ${us(quantile(stats[i].predict, 0.99))} |`);
   console.log(`| ${cases[i].name} | XGBoost native inplace_predict (python call) | ${us(median(stats[i].nativeSingle))} | |`);
 }
-console.log(`\nload of a ${load.trees}-tree LightGBM model (deep_1000_trees), text in memory: model.txt ${us(load.parse / 1000)} ms, ` +
-  `dump_model JSON ${us(load.parseJson / 1000)} ms; generating its code: ${us(load.compile / 1000)} ms`);
+console.log('\n| model (text in memory) | trees | nodes | first load ms | load ms (median wall) | load ms (median CPU) | code generation ms (form) |');
+console.log('|---|---:|---:|---:|---:|---:|---:|');
+for (const l of load) {
+  console.log(`| ${l.name} | ${l.trees} | ${l.nodes} | ${us(l.first / 1000)} | ${us(l.wall / 1000)} | ${us(l.cpu / 1000)} | ${us(l.compile / 1000)} (${l.form}) |`);
+}

@@ -19,12 +19,14 @@ export const SLOTS = 4;
 
 /** The largest float32 strictly below float32 `t` (t finite). */
 function previousFloat32(t: number): number {
-  const f = new Float32Array([t]);
-  const bits = new Int32Array(f.buffer);
   if (t === 0) return -1.401298464324817e-45;
-  bits[0]! += t > 0 ? -1 : 1;
-  return f[0]!;
+  SCRATCH_FLOAT[0] = t;
+  SCRATCH_BITS[0]! += t > 0 ? -1 : 1;
+  return SCRATCH_FLOAT[0]!;
 }
+// One scratch word for previousFloat32 (called once per NaN-right node: no allocation per call).
+const SCRATCH_FLOAT = new Float32Array(1);
+const SCRATCH_BITS = new Int32Array(SCRATCH_FLOAT.buffer);
 
 /**
  * Whether the walk form reproduces this ensemble exactly: XGBoost rules, no categorical split, float32 thresholds and

@@ -62,6 +62,7 @@ export class ByteWriter {
   /** Unsigned LEB128 of a non-negative safe integer below 2^32. */
   unsigned(value: number): this {
     if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) throw new RangeError(`bad u32 ${value}`);
+    if (value < 0x80) return this.byte(value);
     do {
       let b = value % 128;
       value = Math.floor(value / 128);
