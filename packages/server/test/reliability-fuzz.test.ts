@@ -16,7 +16,7 @@ import { send, type Reply } from './fixtures/http-harness.js';
 import { leakIn, prototypeSnapshot, scale } from './fixtures/reliability-kit.js';
 
 /** Cases per GET operation; operations with a request body get three times as many. */
-const RUNS_PER_OPERATION = Number(process.env['RELIABILITY_FUZZ_RUNS'] ?? scale(16, 800));
+const RUNS_PER_OPERATION = Number(process.env['RELIABILITY_FUZZ_RUNS'] ?? scale(16, 300));
 const runsFor = (op: Operation) => (op.requestBody ? 3 : 1) * RUNS_PER_OPERATION;
 /** Far above any honest answer on a saturated machine; a request this slow counts as a hang. */
 const HANG_MS = 20_000;
