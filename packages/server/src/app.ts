@@ -55,7 +55,8 @@ export function createApp(deps: AppDeps): ServerApp {
   const app = new Koa<RequestState>({ proxy: false });
   // Koa would print unexpected errors itself; the error middleware logs them once instead.
   app.silent = true;
-  const router = new Router<RequestState>({ strict: false });
+  // Strict: `/v1/models/` is not `/v1/models` (it is GET /v1/models/{name} with an empty name, a 404).
+  const router = new Router<RequestState>({ strict: true });
   const context: RouteContext = {
     registry: deps.registry,
     schema: deps.schema,

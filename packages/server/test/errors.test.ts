@@ -174,3 +174,18 @@ t.test('security headers and CORS', async (t) => {
   t.equal(preflight.headers['access-control-allow-origin'], 'https://city.example');
   t.match(preflight.headers['access-control-allow-methods'], 'POST');
 });
+
+t.test('an empty path parameter is a 404 on its route, or 405 for other methods', async (t) => {
+  const h = await startHarness();
+  t.teardown(() => h.close());
+  const post = await h.request('POST', '/v1/models//predict', json(building));
+  assertProblem(t, post, 404, 'not-found');
+  t.same(post.json.errors, [{ path: '', message: 'empty path parameter' }]);
+  const del = await h.request('DELETE', '/v2/models//infer');
+  assertProblem(t, del, 405, 'method-not-allowed');
+  t.equal(del.headers['allow'], 'POST, OPTIONS');
+  assertProblem(t, await h.request('GET', '/no//where'), 404, 'not-found');
+  const trailing = await h.request('GET', '/v1/models/');
+  assertProblem(t, trailing, 404, 'not-found');
+  t.same(trailing.json.errors, [{ path: '', message: 'empty path parameter' }], 'the model route with an empty name, not the list');
+});

@@ -13,7 +13,13 @@ import { HttpProblem } from '../problem.js';
 export function fallback(router: Router<any>, next404?: Middleware): Middleware {
   return async (ctx, next) => {
     if (ctx.body !== undefined || ctx.status !== 404) return next();
-    const match = router.match(ctx.path, ctx.method);
+    let match = router.match(ctx.path, ctx.method);
+    if (match.path.length === 0 && ctx.path.length > 1 && (ctx.path.includes('//') || ctx.path.endsWith('/'))) {
+      // An empty path parameter (`/v1/models//predict`, `/v1/models/`) names no model: answer as that route would
+      // for an unknown one (404), or 405 for a method it does not serve, rather than "no such route".
+      match = router.match(ctx.path.replace(/\/(?=\/|$)/g, '/-'), ctx.method);
+      if (match.route) throw new HttpProblem(404, 'not-found', 'An empty path segment names nothing.', [{ path: '', message: 'empty path parameter' }]);
+    }
     if (match.path.length > 0 && !match.route) {
       const allowed = new Set<string>();
       for (const layer of match.path) for (const method of layer.methods) allowed.add(method);
