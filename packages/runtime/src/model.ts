@@ -5,10 +5,13 @@
 import type { ModelFormat, TreeEnsemble } from './ensemble.js';
 import { computeMargins, prepareRows, type InputValue } from './evaluate.js';
 import { TreeShap } from './shap.js';
-import { compileEnsemble, type CompiledEnsemble } from './compile.js';
+import { compileEnsemble, type CompiledEnsemble, type CompiledForm } from './compile.js';
 
-/** `auto`: generated code when allowed (else interpreted); `compiled`: generated code or throw; `interpreted`. */
-export type Evaluator = 'auto' | 'compiled' | 'interpreted';
+/**
+ * `auto`: generated code when allowed (else interpreted); `compiled`: generated code or throw; `interpreted`;
+ * `wasm` / `walk` / `nested`: that generated form (see `CompiledForm`) or throw.
+ */
+export type Evaluator = 'auto' | 'compiled' | 'interpreted' | CompiledForm;
 
 /** `margin`: raw sum of trees; `prediction`: the library's transformed output; `contrib`: TreeSHAP values + bias. */
 export type OutputKind = 'margin' | 'prediction' | 'contrib';
@@ -55,8 +58,8 @@ export class TreeModel {
 
   constructor(ensemble: TreeEnsemble, evaluator: Evaluator = 'auto') {
     this.compiled = evaluator === 'interpreted' ? undefined : null;
-    if (evaluator === 'compiled') {
-      this.compiled = compileEnsemble(ensemble);
+    if (evaluator !== 'auto' && evaluator !== 'interpreted') {
+      this.compiled = compileEnsemble(ensemble, evaluator === 'compiled' ? {} : { form: evaluator });
       if (this.compiled === undefined) throw new RangeError('code generation is unavailable here (CSP) or the model is too large');
     }
     this.ensemble = ensemble;
