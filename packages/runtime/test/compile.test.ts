@@ -163,10 +163,17 @@ t.test('loadModel evaluator option: compiled and interpreted predictBatch give t
   const { loadModel } = await import('../src/load.js');
   const values = new Float64Array(seattle.rows.length * 10);
   seattle.rows.forEach((row, r) => row.forEach((v, j) => (values[r * 10 + j] = v ?? NaN)));
-  for (const evaluator of ['auto', 'compiled', 'interpreted'] as const) {
+  for (const evaluator of ['auto', 'compiled', 'interpreted', 'wasm', 'walk', 'nested'] as const) {
     const model = loadModel(seattle.model, { evaluator });
     const batch = model.predictBatch(values, 10, 'margin');
     t.equal(firstMismatch(model.ensemble, batch, seattle), undefined, `${evaluator}: predictBatch`);
     t.equal(model.predict(seattle.rows[3]!, 'margin'), seattle.margins[3]![0], `${evaluator}: predict`);
   }
+});
+
+t.test('loadModel refuses a generated form that does not fit the model', async (t) => {
+  const { loadModel } = await import('../src/load.js');
+  t.throws(() => loadModel(categorical.model, { evaluator: 'wasm' }), RangeError);
+  t.throws(() => loadModel(categorical.model, { evaluator: 'walk' }), RangeError);
+  t.equal(loadModel(categorical.model, { evaluator: 'nested' }).predict(categorical.rows[0]!, 'margin'), categorical.margins[0]![0]);
 });
