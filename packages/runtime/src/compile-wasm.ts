@@ -11,7 +11,7 @@
  */
 import type { TreeEnsemble } from './ensemble.js';
 import { SLOTS, packWalkNodes, treeDepths } from './compile-walk.js';
-import { ByteWriter, I32, OP, VOID, type WasmFunction, wasmModule } from './wasm-emit.js';
+import { ByteWriter, F32, I32, OP, VOID, type WasmFunction, wasmModule } from './wasm-emit.js';
 
 /** Rows walked side by side through one tree in a block (the block is padded to a multiple of it). */
 const ROWS_PER_STEP = 4;
@@ -144,7 +144,11 @@ export function wasmWalk(ensemble: TreeEnsemble, blockRows: number): WasmWalk | 
     functions.push({ type: 0, locals: [{ count: 3 + ROWS_PER_STEP, type: I32 }], body: code });
   }
   const groups = functions.length;
-  // One-row functions: locals 0.. = node of each tree of the chain group.
+  // One-row functions: locals = node of each tree of the chain group. A single-output model passes its running sum
+  // from function to function in a register (param 0, result): through memory, the 600 dependent adds of a
+  // 600-tree model would also wait on store-to-load forwarding, a chain longer than the walks themselves.
+  const single = outputs === 1;
+  const firstChain = single ? 1 : 0;
   for (let first = 0; first < trees; first += TREES_PER_FUNCTION) {
     const code = new ByteWriter();
     const last = Math.min(trees, first + TREES_PER_FUNCTION);
@@ -152,24 +156,33 @@ export function wasmWalk(ensemble: TreeEnsemble, blockRows: number): WasmWalk | 
       const members = Math.min(CHAINS, last - chain);
       let deepest = 0;
       for (let j = 0; j < members; j++) {
-        code.byte(OP.i32Const).signed(SLOTS * 4 * treeRoot[chain + j]!).byte(OP.localSet).unsigned(j);
+        code.byte(OP.i32Const).signed(SLOTS * 4 * treeRoot[chain + j]!).byte(OP.localSet).unsigned(firstChain + j);
         deepest = Math.max(deepest, depths[chain + j]!);
       }
       for (let d = 0; d < deepest; d++) {
-        for (let j = 0; j < members; j++) if (d < depths[chain + j]!) step(code, j, undefined, xBase);
+        for (let j = 0; j < members; j++) if (d < depths[chain + j]!) step(code, firstChain + j, undefined, xBase);
       }
       for (let j = 0; j < members; j++) {
-        addLeaf(code, () => code.byte(OP.i32Const).signed(0), accBase + 4 * treeOutput[chain + j]!, j);
+        if (single) {
+          code.byte(OP.localGet).unsigned(0).byte(OP.localGet).unsigned(firstChain + j).byte(OP.f32Load).memarg(2, 4);
+          code.byte(OP.f32Add).byte(OP.localSet).unsigned(0);
+        } else {
+          addLeaf(code, () => code.byte(OP.i32Const).signed(0), accBase + 4 * treeOutput[chain + j]!, j);
+        }
       }
     }
-    functions.push({ type: 1, locals: [{ count: CHAINS, type: I32 }], body: code });
+    if (single) code.byte(OP.localGet).unsigned(0);
+    functions.push({ type: single ? 2 : 1, locals: [{ count: CHAINS, type: I32 }], body: code });
   }
   const driver = (type: number, from: number): WasmFunction => {
     const code = new ByteWriter();
+    const sum = type === 1 && single;
+    if (sum) code.byte(OP.i32Const).signed(0).byte(OP.i32Const).signed(0).byte(OP.f32Load).memarg(2, accBase);
     for (let g = 0; g < groups; g++) {
       if (type === 0) code.byte(OP.localGet).unsigned(0);
       code.byte(OP.call).unsigned(from + g);
     }
+    if (sum) code.byte(OP.f32Store).memarg(2, accBase);
     return { type, locals: [], body: code };
   };
   functions.push(driver(0, 0), driver(1, groups));
@@ -181,6 +194,7 @@ export function wasmWalk(ensemble: TreeEnsemble, blockRows: number): WasmWalk | 
       types: [
         [[I32], []],
         [[], []],
+        [[F32], [F32]],
       ],
       functions,
       memoryPages: pages,
