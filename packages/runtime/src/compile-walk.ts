@@ -17,8 +17,15 @@ import { indexLiteral } from './compile-literal.js';
 /** Slots per node in the packed layout: column, threshold (leaf: value) as float32, child if false, child if true. */
 export const SLOTS = 4;
 
-/** The largest float32 strictly below float32 `t` (t finite). */
-function previousFloat32(t: number): number {
+/**
+ * The largest float32 strictly below float32 `t` (t finite).
+ *
+ * @example
+ * ```ts
+ * previousFloat32(1); // 0.9999999403953552
+ * ```
+ */
+export function previousFloat32(t: number): number {
   if (t === 0) return -1.401298464324817e-45;
   SCRATCH_FLOAT[0] = t;
   SCRATCH_BITS[0]! += t > 0 ? -1 : 1;

@@ -7,10 +7,12 @@
  * - blocks: tree-major over a block of rows, `ROWS_PER_STEP` rows walked side by side through each tree;
  * - one row: `CHAINS` trees walked side by side, each for exactly its own depth, then their leaves added in order.
  *
- * Memory: packed nodes from address 0 (16 bytes each), then the prepared rows (x then -x, float32), then the sums.
+ * Memory: the nodes from address 0 (compile-wasm-layout.ts: heap layout for trees up to depth 8, else packed), then
+ * the prepared rows (x then -x, float32), then the sums.
  */
 import type { TreeEnsemble } from './ensemble.js';
-import { SLOTS, packWalkNodes, treeDepths } from './compile-walk.js';
+import { treeDepths } from './compile-walk.js';
+import { heapApplies, heapLayout, packedLayout } from './compile-wasm-layout.js';
 import { ByteWriter, F32, I32, OP, VOID, type WasmFunction, wasmModule } from './wasm-emit.js';
 
 /** Rows walked side by side through one tree in a block (the block is padded to a multiple of it). */
@@ -65,35 +67,12 @@ export function wasmAvailable(): boolean {
   }
 }
 
-/**
- * One step of the walk for the chain in local `k`. Blocks (`base` = the local holding the row's address) load both
- * children up front and `select` one, so the loads overlap the comparison; one row (`base` undefined: x at
- * `xOffset`) uses `k = child[k + 4 * (x >= t)]`, fewer instructions, which matters more when trees run side by side.
- */
-function step(code: ByteWriter, k: number, base: number | undefined, xOffset: number): void {
-  if (base !== undefined) {
-    code.byte(OP.localGet).unsigned(k).byte(OP.i32Load).memarg(2, 12);
-    code.byte(OP.localGet).unsigned(k).byte(OP.i32Load).memarg(2, 8);
-    code.byte(OP.localGet).unsigned(base).byte(OP.localGet).unsigned(k).byte(OP.i32Load).memarg(2, 0).byte(OP.i32Add);
-    code.byte(OP.f32Load).memarg(2, xOffset);
-    code.byte(OP.localGet).unsigned(k).byte(OP.f32Load).memarg(2, 4);
-    code.byte(OP.f32Ge).byte(OP.select).byte(OP.localSet).unsigned(k);
-    return;
-  }
-  code.byte(OP.localGet).unsigned(k);
-  code.byte(OP.localGet).unsigned(k).byte(OP.i32Load).memarg(2, 0);
-  code.byte(OP.f32Load).memarg(2, xOffset);
-  code.byte(OP.localGet).unsigned(k).byte(OP.f32Load).memarg(2, 4);
-  code.byte(OP.f32Ge).byte(OP.i32Const).signed(2).byte(OP.i32Shl).byte(OP.i32Add);
-  code.byte(OP.i32Load).memarg(2, 8).byte(OP.localSet).unsigned(k);
-}
-
-/** `acc[address + offset] += leaf(k)` in float32 (one rounding, as XGBoost's float sum). */
-function addLeaf(code: ByteWriter, address: () => void, offset: number, k: number): void {
+/** `acc[address + offset] += leaf` in float32 (one rounding, as XGBoost's float sum). */
+function addLeaf(code: ByteWriter, address: () => void, offset: number, leaf: () => void): void {
   address();
   address();
   code.byte(OP.f32Load).memarg(2, offset);
-  code.byte(OP.localGet).unsigned(k).byte(OP.f32Load).memarg(2, 4);
+  leaf();
   code.byte(OP.f32Add).byte(OP.f32Store).memarg(2, offset);
 }
 
@@ -108,16 +87,16 @@ function addLeaf(code: ByteWriter, address: () => void, offset: number, k: numbe
  */
 export function wasmWalk(ensemble: TreeEnsemble, blockRows: number): WasmWalk | undefined {
   if (blockRows % ROWS_PER_STEP !== 0) throw new RangeError(`blockRows must be a multiple of ${ROWS_PER_STEP}`);
-  const count = ensemble.nodes.feature.length;
   const width = ensemble.numFeatures;
   const outputs = ensemble.numOutputs;
   const stride = 8 * width; // bytes per prepared row
-  const xBase = SLOTS * 4 * count;
+  const depths = treeDepths(ensemble);
+  const layout = heapApplies(depths) ? heapLayout(ensemble, depths) : packedLayout(ensemble);
+  const xBase = layout.bytes;
   const accBase = xBase + blockRows * stride;
   const pages = Math.ceil((accBase + 4 * blockRows * outputs) / PAGE);
-  const depths = treeDepths(ensemble);
-  const { treeRoot, treeOutput } = ensemble;
-  const trees = treeRoot.length;
+  const { treeOutput } = ensemble;
+  const trees = depths.length;
 
   const functions: WasmFunction[] = [];
   // Block functions: param 0 = rows; locals 1 = x cursor, 2 = end of x, 3 = sum cursor, 4.. = node of each row.
@@ -129,12 +108,13 @@ export function wasmWalk(ensemble: TreeEnsemble, blockRows: number): WasmWalk | 
       code.byte(OP.i32Const).signed(xBase).byte(OP.localSet).unsigned(1);
       code.byte(OP.i32Const).signed(accBase).byte(OP.localSet).unsigned(3);
       code.byte(OP.loop).byte(VOID);
-      for (let j = 0; j < ROWS_PER_STEP; j++) code.byte(OP.i32Const).signed(SLOTS * 4 * treeRoot[t]!).byte(OP.localSet).unsigned(4 + j);
+      for (let j = 0; j < ROWS_PER_STEP; j++) code.byte(OP.i32Const).signed(layout.root(t)).byte(OP.localSet).unsigned(4 + j);
       for (let d = 0; d < depths[t]!; d++) {
-        for (let j = 0; j < ROWS_PER_STEP; j++) step(code, 4 + j, 1, j * stride);
+        for (let j = 0; j < ROWS_PER_STEP; j++) layout.step(code, t, 4 + j, 1, j * stride);
       }
       for (let j = 0; j < ROWS_PER_STEP; j++) {
-        addLeaf(code, () => code.byte(OP.localGet).unsigned(3), 4 * (j * outputs + treeOutput[t]!), 4 + j);
+        const at = () => code.byte(OP.localGet).unsigned(3);
+        addLeaf(code, at, 4 * (j * outputs + treeOutput[t]!), () => layout.leaf(code, t, 4 + j));
       }
       code.byte(OP.localGet).unsigned(1).byte(OP.i32Const).signed(ROWS_PER_STEP * stride).byte(OP.i32Add).byte(OP.localSet).unsigned(1);
       code.byte(OP.localGet).unsigned(3).byte(OP.i32Const).signed(ROWS_PER_STEP * 4 * outputs).byte(OP.i32Add).byte(OP.localSet).unsigned(3);
@@ -156,18 +136,20 @@ export function wasmWalk(ensemble: TreeEnsemble, blockRows: number): WasmWalk | 
       const members = Math.min(CHAINS, last - chain);
       let deepest = 0;
       for (let j = 0; j < members; j++) {
-        code.byte(OP.i32Const).signed(SLOTS * 4 * treeRoot[chain + j]!).byte(OP.localSet).unsigned(firstChain + j);
+        code.byte(OP.i32Const).signed(layout.root(chain + j)).byte(OP.localSet).unsigned(firstChain + j);
         deepest = Math.max(deepest, depths[chain + j]!);
       }
       for (let d = 0; d < deepest; d++) {
-        for (let j = 0; j < members; j++) if (d < depths[chain + j]!) step(code, firstChain + j, undefined, xBase);
+        for (let j = 0; j < members; j++) if (d < depths[chain + j]!) layout.step(code, chain + j, firstChain + j, undefined, xBase);
       }
       for (let j = 0; j < members; j++) {
         if (single) {
-          code.byte(OP.localGet).unsigned(0).byte(OP.localGet).unsigned(firstChain + j).byte(OP.f32Load).memarg(2, 4);
+          code.byte(OP.localGet).unsigned(0);
+          layout.leaf(code, chain + j, firstChain + j);
           code.byte(OP.f32Add).byte(OP.localSet).unsigned(0);
         } else {
-          addLeaf(code, () => code.byte(OP.i32Const).signed(0), accBase + 4 * treeOutput[chain + j]!, j);
+          const leaf = () => layout.leaf(code, chain + j, j);
+          addLeaf(code, () => code.byte(OP.i32Const).signed(0), accBase + 4 * treeOutput[chain + j]!, leaf);
         }
       }
     }
@@ -206,7 +188,7 @@ export function wasmWalk(ensemble: TreeEnsemble, blockRows: number): WasmWalk | 
     throw error;
   }
   const memory = instance.exports['memory'] as { readonly buffer: ArrayBuffer };
-  packWalkNodes(ensemble, new Int32Array(memory.buffer, 0, SLOTS * count), new Float32Array(memory.buffer, 0, SLOTS * count), 4);
+  layout.fill(memory.buffer);
   return {
     blockRows,
     rowsPerStep: ROWS_PER_STEP,

@@ -24,6 +24,7 @@ export const OP = {
   i32Add: 0x6a,
   i32Mul: 0x6c,
   i32Shl: 0x74,
+  i32ShrU: 0x76,
   f32Add: 0x92,
 } as const;
 
