@@ -1,4 +1,5 @@
 import type { LoadedBundleView } from '../contract.js';
+import { unknownFieldFlood } from '../field-guard.js';
 import { countValidationFailures } from '../metrics.js';
 import { readBody, requireBody } from '../middleware/body.js';
 import { CsvRowError, csvToBuildings } from '../csv-buildings.js';
@@ -33,6 +34,8 @@ function predictRow(context: RouteContext, bundle: LoadedBundleView, index: numb
   if (input instanceof CsvRowError) {
     return { index, error: { status: 422, title: 'Invalid input', errors: [{ path: '', message: input.message }] } };
   }
+  const flood = unknownFieldFlood(input, context.buildingFields);
+  if (flood) return { index, error: { status: 422, title: 'Invalid input', errors: flood } };
   const validation = context.schema.validateBuilding(input);
   if (!validation.ok) {
     countValidationFailures(context.metrics, validation.errors, context.buildingFields);

@@ -1,4 +1,5 @@
 import type { LoadedBundleView } from '../contract.js';
+import { MAX_UNKNOWN_FIELDS, unknownFieldFlood } from '../field-guard.js';
 import { countValidationFailures } from '../metrics.js';
 import { readBody, requireBody } from '../middleware/body.js';
 import { predictionResponse } from '../prediction.js';
@@ -10,7 +11,9 @@ import { booleanQuery, stringQuery, type ApiRouter, type RouteContext } from './
  * Shared by `POST /v1/predict` and `POST /v1/models/{name}/predict`.
  */
 function predictOne(context: RouteContext, bundle: LoadedBundleView, body: unknown, explain: boolean) {
-  const validation = context.schema.validateBuilding(requireBody(body));
+  const flood = unknownFieldFlood(requireBody(body), context.buildingFields);
+  if (flood) throw new HttpProblem(422, 'invalid-building', `The building has more than ${MAX_UNKNOWN_FIELDS} unknown fields.`, flood);
+  const validation = context.schema.validateBuilding(body);
   if (!validation.ok) {
     countValidationFailures(context.metrics, validation.errors, context.buildingFields);
     const count = validation.errors.length;
