@@ -161,3 +161,18 @@ t.test('many concurrent connections are all answered', async (t) => {
   );
   t.equal(replies.filter((r) => r.status === 200).length, count, `${count} simultaneous connections, every one answered 200`);
 });
+
+t.test('a flood of unknown fields is refused with a short answer, alone or in a batch', async (t) => {
+  const { proc, port } = await serve({});
+  t.teardown(() => proc.stop());
+  const flood = `{${Array.from({ length: 50_000 }, (_, i) => `"k${i}":1`).join(',')}}`;
+  const single = await send(port, 'POST', '/v1/predict', { body: flood, headers: jsonHeaders });
+  problem(t, single, 422, 'invalid-building');
+  t.equal(single.json.errors.length, 6, 'the first five unknown fields and the count');
+  t.same(single.json.errors.at(-1), { path: '', message: '50000 unknown fields; a building has at most 5 unknown fields before it is refused unread' });
+  t.ok(single.text.length < 2000, `a short answer (${single.text.length} bytes for a ${flood.length}-byte body)`);
+  const batch = await send(port, 'POST', '/v1/predict/batch', { body: `{"buildings":[${flood},${building}]}`, headers: jsonHeaders });
+  t.equal(batch.status, 200);
+  t.equal(batch.json.results[0].error.errors.length, 6, 'the flooded row is refused on its own');
+  t.type(batch.json.results[1].value, 'number', 'the next row is predicted');
+});
