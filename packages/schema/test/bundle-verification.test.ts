@@ -91,7 +91,7 @@ t.test('an expression reading an undeclared input is refused at load', async (t)
   await writeFile(join(bundleDir, 'bundle.json'), JSON.stringify(manifest));
   const error = await refusal(loadBundle(bundleDir));
   t.equal(error.code, 'BUNDLE_ENCODING_INVALID');
-  t.match(error.message, /reads secret, not among its inputs/);
+  t.match(error.message, /reads secret, which is not among its inputs/);
 });
 
 t.test('a bundle in the wrong directory or without its files is refused', async (t) => {

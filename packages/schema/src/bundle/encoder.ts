@@ -1,24 +1,12 @@
-import { all, create, type EvalFunction, type FactoryFunctionMap, type MathNode } from 'mathjs';
 import type { Building } from '../building-type.js';
 import { BundleError } from './errors.js';
+import { compileExpression as compileArithmetic } from './expression.js';
 import type { BundleFeature, FeatureEncoding } from './manifest.js';
 
 /** Turns a validated building into the model's feature vector (doubles; NaN = missing). */
 export type BuildingEncoder = (building: Readonly<Building> | Readonly<Record<string, unknown>>) => Float64Array;
 
 const useSlots = ['largest', 'secondLargest', 'thirdLargest'] as const;
-
-// mathjs's own evaluator never reaches JavaScript globals; the functions that could change or re-enter the
-// evaluator are removed as its security notes advise, so a bundle's expression can only compute.
-const math = create(all as FactoryFunctionMap, { number: 'number' });
-const { compile, parse } = math;
-const disabled = (name: string) => () => {
-  throw new Error(`${name} is disabled in bundle expressions`);
-};
-math.import(
-  Object.fromEntries(['import', 'createUnit', 'evaluate', 'parse', 'simplify', 'derivative', 'compile'].map((n) => [n, disabled(n)])),
-  { override: true },
-);
 
 /**
  * The public input fields a feature reads, in the order used to share out its contribution.
@@ -71,27 +59,17 @@ function useShare(b: Record_, useType: string): number {
 
 function compileExpression(feature: BundleFeature & { encoding: { kind: 'expression' } }): FeatureFn {
   const { expression, inputs } = feature.encoding;
-  let node: MathNode;
-  let compiled: EvalFunction;
+  let evaluate: ReturnType<typeof compileArithmetic>;
   try {
-    node = parse(expression);
-    compiled = compile(expression);
+    evaluate = compileArithmetic(expression, inputs);
   } catch (cause) {
-    throw new BundleError('BUNDLE_ENCODING_INVALID', `feature ${feature.name}: expression "${expression}" does not parse`, { cause });
-  }
-  const symbols = node.filter((n) => (n as { isSymbolNode?: boolean }).isSymbolNode === true).map((n) => (n as unknown as { name: string }).name);
-  const functions = new Set(
-    node.filter((n) => (n as { isFunctionNode?: boolean }).isFunctionNode === true).map((n) => (n as unknown as { fn: { name: string } }).fn.name),
-  );
-  const unknown = symbols.filter((s) => !inputs.includes(s) && !functions.has(s));
-  if (unknown.length > 0) {
-    throw new BundleError('BUNDLE_ENCODING_INVALID', `feature ${feature.name}: expression "${expression}" reads ${unknown.join(', ')}, not among its inputs ${inputs.join(', ')}`);
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    throw new BundleError('BUNDLE_ENCODING_INVALID', `feature ${feature.name}: expression "${expression}" is refused: ${reason}`, { cause });
   }
   return (b) => {
-    const scope = new Map<string, number>();
-    for (const input of inputs) scope.set(input, numberOf(b, input));
-    const value: unknown = compiled.evaluate(scope);
-    return typeof value === 'number' ? value : NaN;
+    const scope: Record<string, number> = {};
+    for (const input of inputs) scope[input] = numberOf(b, input);
+    return evaluate(scope);
   };
 }
 
