@@ -89,7 +89,11 @@ async function startTarget(target) {
   for (;;) {
     if ((await get(port, '/readyz')) === 200) break;
     if (child.exitCode !== null) throw new Error(`${target.name} exited with ${child.exitCode}`);
-    if (performance.now() - started > 120_000) throw new Error(`${target.name} not ready in 120 s`);
+    if (performance.now() - started > 120_000) {
+      // Never leave a server behind: a refused models folder keeps /readyz at 503 forever.
+      child.kill('SIGKILL');
+      throw new Error(`${target.name} not ready in 120 s`);
+    }
     await sleep(2);
   }
   return { child, port, readyMs: performance.now() - started };
