@@ -1,7 +1,10 @@
 import type { FieldError } from './contract.js';
 
-/** Unknown fields tolerated before a building is refused without running the validator. */
-export const MAX_UNKNOWN_FIELDS = 5;
+/**
+ * Unknown fields tolerated before a building is refused without running the validator: more than a building has
+ * fields at all, so a person's typos are always answered by the validator in full, with every other violation too.
+ */
+export const MAX_UNKNOWN_FIELDS = 20;
 
 /**
  * Refuses, cheaply, a building object carrying more than `MAX_UNKNOWN_FIELDS` unknown fields: the validator spends
@@ -10,7 +13,7 @@ export const MAX_UNKNOWN_FIELDS = 5;
  * count; returns undefined when the validator should run.
  *
  * @example
- * unknownFieldFlood({ a: 1, b: 2, c: 3, d: 4, e: 5, f: 6 }, new Map()) // [{ path: 'a', ... }, ..., { path: '', message: '6 unknown fields ...' }]
+ * unknownFieldFlood(Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`f${i}`, i])), new Set()) // [{ path: 'f0', ... }, ..., { path: '', message: '21 unknown fields, ...' }]
  */
 export function unknownFieldFlood(input: unknown, known: { has(field: string): boolean }): FieldError[] | undefined {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return undefined;
@@ -21,5 +24,5 @@ export function unknownFieldFlood(input: unknown, known: { has(field: string): b
     if (++count <= MAX_UNKNOWN_FIELDS) listed.push({ path: key.slice(0, 100), message: 'unknown field' });
   }
   if (count <= MAX_UNKNOWN_FIELDS) return undefined;
-  return [...listed, { path: '', message: `${count} unknown fields; a building has at most ${MAX_UNKNOWN_FIELDS} unknown fields before it is refused unread` }];
+  return [...listed, { path: '', message: `${count} unknown fields, the first ${MAX_UNKNOWN_FIELDS} listed; a building with more than ${MAX_UNKNOWN_FIELDS} unknown fields is not checked further` }];
 }
