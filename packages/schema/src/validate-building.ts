@@ -1,5 +1,5 @@
 import { type } from 'arktype';
-import { describeBuildingFields, ordinanceThreshold } from './building-fields.js';
+import { describeBuildingFields, ordinanceThreshold, type BuildingFieldDoc } from './building-fields.js';
 import { buildingShape, currentYear, type Building } from './building-type.js';
 import { closestName } from './closest-name.js';
 import { matchCategory, type CategoryField } from './vocabulary.js';
@@ -29,6 +29,17 @@ const categoryFields: readonly [keyof Building & string, CategoryField][] = [
   ['buildingType', 'buildingType'],
   ...useSlots.map((slot): [keyof Building & string, CategoryField] => [`${slot}PropertyUseType`, 'useType']),
 ];
+// The field docs by name, built once per docs list (the list itself is cached per year) instead of per request.
+const rulesByDocs = new WeakMap<readonly BuildingFieldDoc[], ReadonlyMap<string, BuildingFieldDoc>>();
+function fieldRules(fields: readonly BuildingFieldDoc[]): ReadonlyMap<string, BuildingFieldDoc> {
+  let rules = rulesByDocs.get(fields);
+  if (rules === undefined) {
+    rules = new Map(fields.map((f) => [f.name, f]));
+    rulesByDocs.set(fields, rules);
+  }
+  return rules;
+}
+
 const multifamilyMessage = 'this service predicts for non-residential buildings only, not multifamily ones';
 
 /**
@@ -48,7 +59,7 @@ export function validateBuilding(input: unknown): BuildingValidation {
   }
   const raw = input as Record<string, unknown>;
   const fields = describeBuildingFields(currentYear());
-  const rules = new Map(fields.map((f) => [f.name, f]));
+  const rules = fieldRules(fields);
   const errors: ValidationIssue[] = [];
   const broken = new Set<string>();
 

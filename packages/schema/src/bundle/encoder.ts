@@ -41,13 +41,18 @@ const numberOf = (b: Record_, name: string): number => {
 
 // Share of the floor area declared for one use type; divides by the larger of the total and the declared sum,
 // because the city's use-type areas and totals come from different sources and the declared sum can exceed the total.
+// The slots' field names are built once: names assembled per call are fresh strings, and every lookup with one
+// hashes it again (this was the encoder's largest cost per request).
+const slotTypeFields = useSlots.map((slot) => `${slot}PropertyUseType`);
+const slotAreaFields = useSlots.map((slot) => `${slot}PropertyUseTypeGfa`);
+
 function useShare(b: Record_, useType: string): number {
   let matched = 0;
   let declared = 0;
   let counted = 0;
-  for (const slot of useSlots) {
-    const slotType = b[`${slot}PropertyUseType`];
-    const area = b[`${slot}PropertyUseTypeGfa`];
+  for (let i = 0; i < slotTypeFields.length; i++) {
+    const slotType = b[slotTypeFields[i]!];
+    const area = b[slotAreaFields[i]!];
     if (typeof slotType !== 'string' || typeof area !== 'number') continue;
     counted++;
     declared += area;
