@@ -89,5 +89,34 @@ export function predictionResponse(
   explain: boolean,
 ): PredictionResponse {
   const prediction = bundle.predict(building, explain ? { explain: true } : {});
-  return { ...modelHeader(bundle.manifest), ...predictionFields(prediction, validationWarnings, explain) };
+  const { model, target, unit } = cachedHeader(bundle.manifest);
+  // One literal in the documented key order (the same object the two spreads built): spreads copy property by
+  // property through generic paths on every request.
+  const response: PredictionResponse = {
+    model,
+    target,
+    unit,
+    value: prediction.value,
+    interval: { low: prediction.interval.low, high: prediction.interval.high, level: prediction.interval.level },
+    warnings: mergeWarnings(validationWarnings, prediction.warnings),
+  };
+  if (explain) {
+    if (prediction.baseValue !== undefined) response.baseValue = prediction.baseValue;
+    if (prediction.contributions !== undefined) {
+      response.contributions = prediction.contributions.map(({ feature, value }) => ({ feature, value }));
+    }
+  }
+  return response;
+}
+
+const headers = new WeakMap<BundleManifest, Pick<PredictionResponse, 'model' | 'target' | 'unit'>>();
+
+/** The model header of a manifest, built once: it is serialised into every answer and never mutated. */
+function cachedHeader(manifest: BundleManifest): Pick<PredictionResponse, 'model' | 'target' | 'unit'> {
+  let header = headers.get(manifest);
+  if (header === undefined) {
+    header = modelHeader(manifest);
+    headers.set(manifest, header);
+  }
+  return header;
 }
