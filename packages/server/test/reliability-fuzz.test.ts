@@ -253,7 +253,7 @@ for (const [template, methods] of Object.entries(doc.paths)) {
       if (details.failed) {
         const c = details.counterexample?.[0];
         const shown = c === undefined ? 'none' : `${c.method} ${c.path.slice(0, 200)} [${c.contentType}] body (${c.body?.length ?? 0} chars) ${String(c.body).slice(0, 400)}`;
-        t.fail(`${(details.errorInstance as Error | undefined)?.message ?? 'failed'} -- counterexample: ${shown} (seed ${details.seed}, path ${details.path})`);
+        t.fail(`${(details.errorInstance as Error | undefined)?.message ?? 'failed'} -- counterexample: ${shown} (seed ${details.seed}${'path' in details ? `, path ${String(details.path)}` : ''})`);
       }
       t.equal(cases - before, runsFor(op), `${runsFor(op)} cases ran`);
     });
