@@ -12,7 +12,6 @@ import { parseXgboostDump, type XgboostDumpOptions } from './formats/xgboost-dum
 import { parseXgboostJson } from './formats/xgboost-json.js';
 import { parseModelJson } from './json-text.js';
 import { TreeModel, type Evaluator } from './model.js';
-import { validateEnsemble } from './validate.js';
 
 /** Options of `loadModel`. The XGBoost get_dump options only apply to that format. */
 export interface LoadOptions extends XgboostDumpOptions {
@@ -59,9 +58,8 @@ export function parseModel(source: string | object, options: LoadOptions = {}): 
     throw new TypeError('loadModel takes the model text or its parsed JSON');
   }
   format ??= detectFormat(content);
-  const ensemble = dispatch(format, content, options);
-  validateEnsemble(ensemble);
-  return ensemble;
+  // Every loader builds through EnsembleBuilder, whose build() runs validateEnsemble: no second pass here.
+  return dispatch(format, content, options);
 }
 
 function dispatch(format: ModelFormat, content: unknown, options: LoadOptions): TreeEnsemble {
