@@ -11,6 +11,7 @@ import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { request } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
 
 import autocannon from 'autocannon';
 
@@ -25,7 +26,17 @@ if (!existsSync(serveJs)) throw new Error('build first: node node_modules/typesc
 const { exampleBuilding } = await import(join(root, 'packages/schema/dist/index.js'));
 const body = JSON.stringify(exampleBuilding);
 
-let nextPort = 39100;
+/** A port the kernel reports free right now (other suites on this machine start servers on fixed ports too). */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createNetServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function get(port, path) {
@@ -77,7 +88,7 @@ function treeRssMb(pid) {
 
 /** Starts a target and measures process start to the first /readyz 200 (polled every 2 ms). */
 async function startTarget(target) {
-  const port = nextPort++;
+  const port = await freePort();
   const started = performance.now();
   // uvicorn takes the port as a flag; the Node targets read PORT.
   const args = target.portFlag ? [...target.args, String(port)] : target.args;
