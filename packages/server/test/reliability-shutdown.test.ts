@@ -111,7 +111,7 @@ t.test('SIGTERM under load (default workers): every accepted request is answered
 
 /**
  * The smallest useful load balancer: round-robin over the backends in rotation, the request body buffered. A
- * rolling restart takes a backend out of rotation before stopping it (as Kubernetes removes an endpoint before
+ * rolling restart takes a backend out of rotation and drains it before stopping it (as Kubernetes removes an endpoint before
  * SIGTERM) and puts it back once its `/readyz` answers 200. A request whose connection was refused (it never
  * reached a process) is retried on the next backend, as nginx's `proxy_next_upstream error` does; any other
  * failure is answered 502 and so counted as lost by the clients.
@@ -119,15 +119,23 @@ t.test('SIGTERM under load (default workers): every accepted request is answered
 function startProxy(ports: readonly number[]) {
   let next = 0;
   const inRotation = new Set(ports);
+  // Requests forwarded to each backend that have no answer head yet (connection draining waits for these).
+  const unanswered = new Map<number, number>(ports.map((p) => [p, 0]));
+  const count = (port: number, by: number) => unanswered.set(port, (unanswered.get(port) ?? 0) + by);
   const forward = (req: IncomingMessage, body: Buffer, res: ServerResponse, attempt: number) => {
     const candidates = ports.filter((p) => inRotation.has(p));
     const port = candidates[next++ % Math.max(1, candidates.length)];
     if (port === undefined) return void setTimeout(() => forward(req, body, res, attempt), 10);
+    count(port, 1);
+    let counted = true;
+    const settle = () => void (counted && ((counted = false), count(port, -1)));
     const upstream = request({ host: '127.0.0.1', port, method: req.method, path: req.url, agent: false, headers: { ...req.headers, connection: 'close' } }, (answer) => {
+      settle();
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(res);
     });
     upstream.on('error', (error: NodeJS.ErrnoException) => {
+      settle();
       if (error.code === 'ECONNREFUSED' && attempt < 20) setTimeout(() => forward(req, body, res, attempt + 1), attempt * 5);
       else if (!res.headersSent) res.writeHead(502).end(error.code);
       else res.destroy();
@@ -139,12 +147,13 @@ function startProxy(ports: readonly number[]) {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => forward(req, Buffer.concat(chunks), res, 0));
   });
-  return new Promise<{ port: number; remove: (p: number) => void; add: (p: number) => void; close: () => Promise<void> }>((resolve) =>
+  return new Promise<{ port: number; remove: (p: number) => void; add: (p: number) => void; unanswered: (p: number) => number; close: () => Promise<void> }>((resolve) =>
     server.listen(0, '127.0.0.1', () =>
       resolve({
         port: (server.address() as AddressInfo).port,
         remove: (p) => void inRotation.delete(p),
         add: (p) => void inRotation.add(p),
+        unanswered: (p) => unanswered.get(p) ?? 0,
         close: () => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))),
       }),
     ),
@@ -171,7 +180,10 @@ t.test('rolling restart of two instances behind a proxy loses zero requests', as
       const served = load.counts.answered;
       await until(() => load.counts.answered >= served + 50, 'traffic before the restart');
       proxy.remove(ports[i] ?? 0);
-      // Requests already forwarded to the old instance are still in flight when SIGTERM arrives.
+      // Connection draining, as a load balancer's deregistration delay: wait until every request forwarded to the
+      // old instance has its answer head (so its connection was accepted: a connect still in the kernel's queue when
+      // the listener closes would be reset), then SIGTERM; bodies still streaming finish during the graceful stop.
+      await until(() => proxy.unanswered(ports[i] ?? 0) === 0, 'requests to the old instance answered');
       old.child.kill('SIGTERM');
       exitCodes.push((await old.exited).code);
       const fresh = await startServe({ WORKERS: '1' }, { port: ports[i] ?? 0 });
