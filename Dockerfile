@@ -21,10 +21,10 @@ COPY tsconfig.json tsconfig.base.json ./
 COPY packages packages
 # pnpm 10 deploys a workspace that does not inject its packages only with --legacy. What Node never reads at run time
 # then goes: source maps, TypeScript sources and declarations, and markdown of the dependencies (about a third of
-# their size; licences stay).
+# their size; licences stay), and the server package's own README.
 RUN node node_modules/typescript/bin/tsc -b \
  && pnpm --filter @seattle-energy/server deploy --prod --legacy /out \
- && rm -f /out/dist/.tsbuildinfo \
+ && rm -f /out/dist/.tsbuildinfo /out/*.md \
  && find /out/node_modules -type f \( -name '*.map' -o -name '*.ts' -o -name '*.mts' -o -name '*.cts' \
       -o -name '*.md' -o -name '*.markdown' \) -delete
 
