@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { Server as NetServer, type AddressInfo, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 
 import type { ServerConfig } from './config.js';
 import type { Logger } from './logger.js';
@@ -43,11 +43,6 @@ type Handler = (req: IncomingMessage, res: ServerResponse) => void;
  */
 export async function startHttpServer(handler: Handler, config: ServerConfig, logger: Logger): Promise<RunningServer> {
   let draining = false;
-  // Open sockets, those with a request in progress, and those answered at least once (only those may be closed as
-  // idle when draining: a fresh one may already carry a request that is not parsed yet).
-  const sockets = new Set<Socket>();
-  const busy = new Set<Socket>();
-  const answered = new WeakSet<Socket>();
   const server = createServer(
     {
       headersTimeout: config.headersTimeoutMs,
@@ -60,21 +55,11 @@ export async function startHttpServer(handler: Handler, config: ServerConfig, lo
     (req, res) => {
       // While draining, every answer closes its connection so keep-alive clients reconnect elsewhere.
       if (draining) res.setHeader('connection', 'close');
-      const socket = req.socket;
-      busy.add(socket);
-      res.once('close', () => {
-        busy.delete(socket);
-        answered.add(socket);
-      });
       handler(req, res);
     },
   );
   // Bound the sockets of one process; beyond this the kernel backlog holds them.
   server.maxConnections = 10_000;
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
     if (socket.writable && !socket.destroyed) {
       socket.end(rawProblem(error.code));
@@ -101,15 +86,11 @@ export async function startHttpServer(handler: Handler, config: ServerConfig, lo
         server.closeAllConnections();
       }, config.shutdownTimeoutMs);
       deadline.unref();
-      // net.Server's close stops accepting without http.Server's closeIdleConnections(), which would also reset a
-      // connection accepted just before the close whose first request is not parsed yet: a request the client has
-      // sent would be lost. That connection gets its answer (with connection: close); idle keep-alive connections
-      // that were already answered are closed now, and the header timeout closes connections that send nothing.
-      NetServer.prototype.close.call(server, () => {
+      server.close(() => {
         clearTimeout(deadline);
         resolve();
       });
-      for (const socket of sockets) if (answered.has(socket) && !busy.has(socket)) socket.destroy();
+      server.closeIdleConnections();
     });
     return closing;
   };
