@@ -43,8 +43,8 @@ function predictOnce(port: number, attempt = 0): Promise<Outcome> {
 
     req.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'ECONNREFUSED') return resolve('refused');
-      // The chosen local port is in use by another process: nothing was sent; take the next one.
-      if (error.code === 'EADDRINUSE' && attempt < 50) return void predictOnce(port, attempt + 1).then(resolve);
+      // The chosen local port is taken (another process, or a TIME_WAIT pair): nothing was sent; take the next one.
+      if ((error.code === 'EADDRINUSE' || error.code === 'EADDRNOTAVAIL') && attempt < 50) return void predictOnce(port, attempt + 1).then(resolve);
       if (error.code === 'ECONNRESET') resetPorts.push({ port: localPort });
       resolve(lose(`request ${error.code ?? error.message}`));
     });
