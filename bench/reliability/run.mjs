@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The long reliability run (`npm run test:long`): the same test files CI runs in their short form
-// (packages/server/test/reliability-*.test.ts), with RELIABILITY_PROFILE=long: 8,100 fuzz cases, a 150 s soak at 80%
+// (packages/server/test/reliability-*.test.ts), with RELIABILITY_PROFILE=long: 7,500 fuzz cases, a 150 s soak at 80%
 // of measured capacity, 1,000 slow clients, 3,000 concurrent connections, five rounds of rolling restarts, a crashed
 // worker under 30 s of load. Prints every measured number and a summary; exits non-zero if any test fails.
 // Pass file names to run only some of them: `npm run test:long -- fuzz soak`.
