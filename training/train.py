@@ -98,6 +98,10 @@ def train_model(spec, config, rows, test_ids, features, counts, out_root):
         'golden': {'file': 'golden.json', 'rows': len(golden['rows'])},
     }
     write_json(os.path.join(directory, 'bundle.json'), bundle)
+    # SHA256SUMS seals every file, bundle.json included (sha256sum format: `sha256sum -c SHA256SUMS` checks it).
+    with open(os.path.join(directory, 'SHA256SUMS'), 'w', encoding='utf-8') as handle:
+        for name in sorted(['bundle.json', 'golden.json', 'model.json']):
+            handle.write('%s  %s\n' % (sha256_of(os.path.join(directory, name)), name))
     return bundle
 
 

@@ -2,6 +2,7 @@ import { copyFile, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises
 import { join } from 'node:path';
 import { detectFormat } from '@seattle-energy/runtime';
 import { describeBuildingFields } from './building-fields.js';
+import { writeChecksums } from './bundle/checksums.js';
 import { featureInputs } from './bundle/encoder.js';
 import { BundleError } from './bundle/errors.js';
 import { verifyBundle } from './bundle/load-bundle.js';
@@ -130,6 +131,7 @@ async function importBundle(modelsDir: string, o: ImportOptions): Promise<string
     await copyFile(o.model, join(directory, 'model.json'));
     if (o.golden !== undefined) await copyFile(o.golden, join(directory, 'golden.json'));
     await writeFile(join(directory, 'bundle.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    await writeChecksums(directory, ['bundle.json', 'model.json', ...(o.golden === undefined ? [] : ['golden.json'])]);
     if (o.golden === undefined) {
       return `imported ${o.name}:${o.version} into ${directory} without a golden file: loading will refuse it until golden.json (from the training library) is added`;
     }

@@ -44,7 +44,7 @@ t.test('verify checks sha256, load and golden predictions', async (t) => {
   try {
     const refused = await runModelsCli(['verify', 'ghg-emissions:1.0.0'], dir);
     t.equal(refused.exitCode, 1);
-    t.match(refused.stderr, /^BUNDLE_HASH_MISMATCH: .*model\.json has sha256 [0-9a-f]{64} but .*bundle\.json expects [0-9a-f]{64}/);
+    t.match(refused.stderr, /^BUNDLE_HASH_MISMATCH: .*model\.json has sha256 [0-9a-f]{64} but .*SHA256SUMS expects [0-9a-f]{64}/);
   } finally {
     await writeFile(model, text);
   }

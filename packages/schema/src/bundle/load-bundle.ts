@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { loadModel, type TreeModel } from '@seattle-energy/runtime';
 import { validateBuilding } from '../validate-building.js';
+import { verifyChecksums } from './checksums.js';
 import { BundleError } from './errors.js';
 import { createLoadedBundle, type LoadedBundle } from './loaded-bundle.js';
 import { parseManifest, type ModelBundle } from './manifest.js';
@@ -92,8 +93,8 @@ function checkGolden(bundle: LoadedBundle, golden: unknown, file: string): numbe
 }
 
 /**
- * Loads one bundle directory (`models/<name>/<version>/`) and verifies it: manifest shape, location, the model
- * file's sha256, the runtime loads it with the listed features, and the golden rows reproduce bit for bit.
+ * Loads one bundle directory (`models/<name>/<version>/`) and verifies it: manifest shape, the `SHA256SUMS` of every
+ * file (bundle.json included), location, the model file's sha256, the runtime loads it with the listed features, and the golden rows reproduce bit for bit.
  * Throws `BundleError` naming the file and what differs.
  *
  * @example
@@ -103,6 +104,8 @@ function checkGolden(bundle: LoadedBundle, golden: unknown, file: string): numbe
 export async function verifyBundle(directory: string): Promise<BundleVerification> {
   const manifestFile = join(directory, 'bundle.json');
   const manifest = parseManifest(await readJson(manifestFile, 'BUNDLE_NOT_FOUND'), manifestFile);
+  // SHA256SUMS seals every file, bundle.json included, before anything in them is trusted.
+  await verifyChecksums(directory, ['bundle.json', manifest.model.file, ...(manifest.golden === undefined ? [] : [manifest.golden.file])]);
   if (manifest.name !== basename(dirname(directory)) || manifest.version !== basename(directory)) {
     throw new BundleError(
       'BUNDLE_LOCATION_MISMATCH',
