@@ -82,7 +82,9 @@ t.test('PORT=... start serves on PORT; SIGTERM finishes the request in flight, r
   await ready(served);
   const models = await send(served.port, 'GET', '/v1/models');
   t.same(models.json.models.map((m: { name: string }) => m.name), ['ghg-emissions', 'site-energy']);
-  t.ok(served.lines.some((l) => l.msg === 'models loaded and verified; ready'), 'logs readiness');
+  // Logs are written asynchronously: the line may reach stdout just after /readyz answers 200.
+  await until(() => served.lines.some((l) => l.msg === 'models loaded and verified; ready'), 'readiness log line');
+  t.pass('logs readiness');
 
   // A request whose body is still arriving when SIGTERM comes: it must still get its answer.
   const body = JSON.stringify({ primaryPropertyType: 'Hotel', neighborhood: 'Downtown', yearBuilt: 1927, numberOfFloors: 12, propertyGfaTotal: 88434 });
