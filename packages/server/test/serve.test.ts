@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import t from 'tap';
 
 import { send } from './fixtures/http-harness.js';
+import { until } from './fixtures/reliability-kit.js';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..', '..');
 const serveJs = join(repoRoot, 'packages', 'server', 'dist', 'serve.js');
@@ -60,19 +61,6 @@ function start(env: Record<string, string>, args: string[] = [], port?: number):
   })();
 }
 
-/** Polls until `check` passes (no fixed sleeps: the machine may be slow). */
-async function until(check: () => Promise<boolean> | boolean, what: string, ms = 120_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    try {
-      if (await check()) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 const ready = (s: Served) => until(async () => (await send(s.port, 'GET', '/readyz')).status === 200, '/readyz 200');
 

@@ -3,26 +3,9 @@
 import { chromium, type Browser } from 'playwright-core';
 import t from 'tap';
 
-import { loadConfig } from '../src/config.js';
-import { runServer } from '../src/run-server.js';
-import { loadSchemaPackage } from '../src/schema-adapter.js';
+import { chromiumOptions, startServer, type RunningServer } from './fixtures/browser-kit.js';
 
-interface RunningServer { url: string; close(): Promise<void> }
 
-/** The real server (one process, no cluster) with the real models/ directory, on a free loopback port. */
-async function startServer(): Promise<RunningServer> {
-  const schema = await loadSchemaPackage();
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', WORKERS: '1' });
-  const served = await runServer(config, schema, schema.loadModelStore);
-  if (!(await served.loaded)) throw new Error(`the models did not load: ${served.registry.failure}`);
-  return { url: `http://127.0.0.1:${served.running.port}`, close: () => served.stop() };
-}
-
-const chromiumOptions = {
-  executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-};
 
 let server: RunningServer;
 let browser: Browser;
