@@ -18,7 +18,10 @@ export const debianPackages = [
 function missingPackages(names) {
   return names.filter((name) => {
     try {
-      const status = execFileSync('dpkg-query', ['-W', '-f=${Status}', name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+      const status = execFileSync('dpkg-query', ['-W', '-f=${Status}', name], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
       return !status.includes('install ok installed');
     } catch {
       return true;
@@ -32,7 +35,9 @@ export function ensureDebianPackages(names = debianPackages) {
   if (missing.length === 0) return;
   const command = `apt-get update && apt-get install -y ${missing.join(' ')}`;
   if (process.getuid?.() !== 0) {
-    throw new Error(`The tests need these Debian packages: ${missing.join(', ')}. Install them with: sudo sh -c '${command}'`);
+    throw new Error(
+      `The tests need these Debian packages: ${missing.join(', ')}. Install them with: sudo sh -c '${command}'`,
+    );
   }
   console.log(`Installing Debian packages: ${missing.join(' ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };

@@ -20,22 +20,35 @@ const files = readdirSync(join(serverDir, 'test'))
 const tap = join(root, 'node_modules', 'tap', 'dist', 'esm', 'run.mjs');
 const started = Date.now();
 // One file at a time: the long runs measure capacity and memory, which parallel files would distort.
-const child = spawn(process.execPath, [tap, '--reporter=tap', '--disable-coverage', '--jobs=1', '--timeout=1800', ...files], {
-  cwd: serverDir,
-  env: { ...process.env, RELIABILITY_PROFILE: 'long' },
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
+const child = spawn(
+  process.execPath,
+  [tap, '--reporter=tap', '--disable-coverage', '--jobs=1', '--timeout=1800', ...files],
+  {
+    cwd: serverDir,
+    env: { ...process.env, RELIABILITY_PROFILE: 'long' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  },
+);
 let out = '';
 child.stdout.on('data', (chunk) => {
   out += chunk;
   process.stdout.write(chunk);
 });
 child.on('exit', (code) => {
-  const measured = [...new Set(out.split('\n').filter((l) => /^\s*# (fuzz|slow clients|soak|crash|shutdown|rolling)/.test(l)).map((l) => l.trim()))];
+  const measured = [
+    ...new Set(
+      out
+        .split('\n')
+        .filter((l) => /^\s*# (fuzz|slow clients|soak|crash|shutdown|rolling)/.test(l))
+        .map((l) => l.trim()),
+    ),
+  ];
   const passed = out.split('\n').filter((l) => /^ {4}ok \d+/.test(l)).length;
   const failed = out.split('\n').filter((l) => /^ {4}not ok \d+/.test(l)).length;
   console.log('\n== reliability, long profile');
   for (const line of measured) console.log(line);
-  console.log(`reliability tests: ${passed} passed, ${failed} failed in ${Math.round((Date.now() - started) / 1000)} s`);
+  console.log(
+    `reliability tests: ${passed} passed, ${failed} failed in ${Math.round((Date.now() - started) / 1000)} s`,
+  );
   process.exit(code ?? 1);
 });

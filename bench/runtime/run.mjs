@@ -25,11 +25,15 @@ const REPEATS = 5; // timed batches per round and evaluator
 const SINGLE_ROWS = 5_000;
 const PEER_ROWS = 1_000;
 
-const readText = (path) => (existsSync(path) ? readFileSync(path, 'utf8') : gunzipSync(readFileSync(`${path}.gz`)).toString('utf8'));
+const readText = (path) =>
+  existsSync(path) ? readFileSync(path, 'utf8') : gunzipSync(readFileSync(`${path}.gz`)).toString('utf8');
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))];
 const now = () => Number(process.hrtime.bigint());
-const cpuNow = () => { const u = process.cpuUsage(); return (u.user + u.system) * 1000; }; // ns of CPU time
+const cpuNow = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) * 1000;
+}; // ns of CPU time
 const { loadavg } = await import('node:os');
 const loadAtStart = loadavg();
 
@@ -53,20 +57,36 @@ function addCase(name, dir, modelFile, rowsOf, dump) {
   const text = readText(join(dir, modelFile));
   const ensemble = parseModel(text);
   const values = rowsOf(ensemble.numFeatures);
-  cases.push({ name, modelPath: existsSync(join(dir, modelFile)) ? join(dir, modelFile) : join(dir, `${modelFile}.gz`), ensemble, values, dump });
+  cases.push({
+    name,
+    modelPath: existsSync(join(dir, modelFile)) ? join(dir, modelFile) : join(dir, `${modelFile}.gz`),
+    ensemble,
+    values,
+    dump,
+  });
 }
-addCase('seattle 600 trees depth 5 (fixture)', join(root, 'fixtures/xgboost/1.7.4/reg_squarederror_seattle'), 'model.json',
+addCase(
+  'seattle 600 trees depth 5 (fixture)',
+  join(root, 'fixtures/xgboost/1.7.4/reg_squarederror_seattle'),
+  'model.json',
   (c) => fixtureRows(join(root, 'fixtures/xgboost/1.7.4/reg_squarederror_seattle'), c),
-  JSON.parse(readText(join(root, 'fixtures/xgboost/1.7.4/reg_squarederror_seattle/dump.json'))));
+  JSON.parse(readText(join(root, 'fixtures/xgboost/1.7.4/reg_squarederror_seattle/dump.json'))),
+);
 const served = join(root, 'models/site-energy');
 for (const version of existsSync(served) ? readdirSync(served) : []) {
   const dir = join(served, version);
   if (!existsSync(join(dir, 'model.json')) || !existsSync(join(dir, 'golden.json'))) continue;
   const golden = JSON.parse(readFileSync(join(dir, 'golden.json'), 'utf8'));
-  addCase(`site-energy ${version} (served)`, dir, 'model.json', (c) => tile(golden.rows.map((g) => g.encoded), c));
+  addCase(`site-energy ${version} (served)`, dir, 'model.json', (c) =>
+    tile(
+      golden.rows.map((g) => g.encoded),
+      c,
+    ),
+  );
 }
-addCase('deep_depth12 150 trees depth 12', join(root, 'fixtures/xgboost/1.7.4/deep_depth12'), 'model.json',
-  (c) => fixtureRows(join(root, 'fixtures/xgboost/1.7.4/deep_depth12'), c));
+addCase('deep_depth12 150 trees depth 12', join(root, 'fixtures/xgboost/1.7.4/deep_depth12'), 'model.json', (c) =>
+  fixtureRows(join(root, 'fixtures/xgboost/1.7.4/deep_depth12'), c),
+);
 
 // ---- this runtime
 function interpretedBatch(ensemble, values, out) {
@@ -103,7 +123,7 @@ function timeJs(c, into) {
   const one = new Float64Array(ensemble.numOutputs);
   const plain = Array.from(values.subarray(0, SINGLE_ROWS * width)); // predict() receives plain arrays
   for (let i = 0; i < SINGLE_ROWS; i++) {
-    const row = values.subarray((i % ROWS) * width, (i % ROWS + 1) * width);
+    const row = values.subarray((i % ROWS) * width, ((i % ROWS) + 1) * width);
     let start = now();
     c.compiled.margins(row, width, 1, one);
     into.single.push(now() - start);
@@ -122,7 +142,10 @@ async function timePeer(c, into) {
   const objects = [];
   for (let r = 0; r < PEER_ROWS; r++) {
     const o = {};
-    names.forEach((n, j) => { const v = c.values[r * names.length + j]; if (v === v) o[n] = v; });
+    names.forEach((n, j) => {
+      const v = c.values[r * names.length + j];
+      if (v === v) o[n] = v;
+    });
     objects.push(o);
   }
   await scorer.score(objects.slice(0, 50)); // warm-up
@@ -135,14 +158,27 @@ async function timePeer(c, into) {
 
 // ---- XGBoost native, in a child python process timing the same rows
 const work = mkdtempSync(join(tmpdir(), 'bench-runtime-'));
-const request = { cases: cases.map((c, i) => {
-  const rows = join(work, `rows-${i}.f64`);
-  writeFileSync(rows, c.values);
-  return { name: c.name, model: c.modelPath, rows, columns: c.ensemble.numFeatures, repeats: REPEATS, single_rows: 2000 };
-}) };
+const request = {
+  cases: cases.map((c, i) => {
+    const rows = join(work, `rows-${i}.f64`);
+    writeFileSync(rows, c.values);
+    return {
+      name: c.name,
+      model: c.modelPath,
+      rows,
+      columns: c.ensemble.numFeatures,
+      repeats: REPEATS,
+      single_rows: 2000,
+    };
+  }),
+};
 writeFileSync(join(work, 'request.json'), JSON.stringify(request));
 function timeNative() {
-  const result = spawnSync('/usr/bin/python3', [join(root, 'bench/runtime/xgboost_native.py'), join(work, 'request.json')], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const result = spawnSync(
+    '/usr/bin/python3',
+    [join(root, 'bench/runtime/xgboost_native.py'), join(work, 'request.json')],
+    { encoding: 'utf8', maxBuffer: 1 << 26 },
+  );
   if (result.status !== 0) throw new Error(`xgboost_native.py failed: ${result.stderr}`);
   return JSON.parse(result.stdout);
 }
@@ -152,7 +188,9 @@ function timeNative() {
 // of this process is the steadier figure. The XGBoost model is trained here by make_xgboost_1000_trees.py.
 function timeLoad() {
   const xgboostPath = join(work, 'xgboost_1000_trees.json');
-  const made = spawnSync('/usr/bin/python3', [join(root, 'bench/runtime/make_xgboost_1000_trees.py'), xgboostPath], { encoding: 'utf8' });
+  const made = spawnSync('/usr/bin/python3', [join(root, 'bench/runtime/make_xgboost_1000_trees.py'), xgboostPath], {
+    encoding: 'utf8',
+  });
   if (made.status !== 0) throw new Error(`make_xgboost_1000_trees.py failed: ${made.stderr}`);
   const models = [
     ['LightGBM deep_1000_trees model.txt', readText(join(root, 'fixtures/lightgbm/deep_1000_trees/model.txt'))],
@@ -160,7 +198,10 @@ function timeLoad() {
     ['XGBoost 1,000 trees depth 6 save_model JSON', readFileSync(xgboostPath, 'utf8')],
   ];
   return models.map(([name, text]) => {
-    const wall = [], cpu = [], compileWall = [], firstWall = [];
+    const wall = [],
+      cpu = [],
+      compileWall = [],
+      firstWall = [];
     let ensemble;
     for (let i = 0; i < 7; i++) {
       let start = now();
@@ -174,12 +215,29 @@ function timeLoad() {
       if (i > 0) compileWall.push(now() - start);
     }
     const form = compileEnsemble(ensemble).form;
-    return { name, trees: ensemble.treeRoot.length, nodes: ensemble.nodes.feature.length, first: firstWall[0],
-      wall: median(wall), cpu: median(cpu), compile: median(compileWall), form };
+    return {
+      name,
+      trees: ensemble.treeRoot.length,
+      nodes: ensemble.nodes.feature.length,
+      first: firstWall[0],
+      wall: median(wall),
+      cpu: median(cpu),
+      compile: median(compileWall),
+      form,
+    };
   });
 }
 
-const stats = cases.map(() => ({ compiled: [], walk: [], interpreted: [], single: [], predict: [], peer: [], native: [], nativeSingle: [] }));
+const stats = cases.map(() => ({
+  compiled: [],
+  walk: [],
+  interpreted: [],
+  single: [],
+  predict: [],
+  peer: [],
+  native: [],
+  nativeSingle: [],
+}));
 let versions;
 for (const c of cases) {
   c.compiled = compileEnsemble(c.ensemble);
@@ -204,9 +262,11 @@ const loadAtEnd = loadavg();
 
 const us = (ns) => (ns / 1000).toFixed(2);
 const cpu = (readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/) ?? [])[1] ?? 'unknown';
-console.log(`\nruntime benchmark ${new Date().toISOString().slice(0, 10)}: ${cpu}, ${(await import('node:os')).availableParallelism()} cores, ` +
-  `Node ${process.version}, XGBoost ${versions.xgboost_version}; ${ROWS} rows per batch, medians of ${ROUNDS} x ${REPEATS}; ` +
-  `load average ${loadAtStart.map((x) => x.toFixed(1)).join(' ')} at start, ${loadAtEnd.map((x) => x.toFixed(1)).join(' ')} at end`);
+console.log(
+  `\nruntime benchmark ${new Date().toISOString().slice(0, 10)}: ${cpu}, ${(await import('node:os')).availableParallelism()} cores, ` +
+    `Node ${process.version}, XGBoost ${versions.xgboost_version}; ${ROWS} rows per batch, medians of ${ROUNDS} x ${REPEATS}; ` +
+    `load average ${loadAtStart.map((x) => x.toFixed(1)).join(' ')} at start, ${loadAtEnd.map((x) => x.toFixed(1)).join(' ')} at end`,
+);
 console.log('\n| model | evaluator | batch us/row | speed vs XGBoost native |');
 console.log('|---|---|---:|---:|');
 for (let i = 0; i < cases.length; i++) {
@@ -219,20 +279,35 @@ for (let i = 0; i < cases.length; i++) {
   if (s.walk.length > 0) rows.push(['this runtime, compiled JavaScript (walk, fallback)', median(s.walk)]);
   rows.push(['this runtime, interpreted', median(s.interpreted)]);
   if (s.peer.length > 0) rows.push([`xgboost-scorer ${PEER_ROWS} rows`, median(s.peer)]);
-  for (const [label, ns] of rows) console.log(`| ${cases[i].name} | ${label} | ${us(ns)} | ${(native / ns).toFixed(2)}x |`);
+  for (const [label, ns] of rows)
+    console.log(`| ${cases[i].name} | ${label} | ${us(ns)} | ${(native / ns).toFixed(2)}x |`);
   const exact = Math.abs(cases[i].checksum - s.nativeChecksum) <= 1e-9 * Math.abs(s.nativeChecksum);
-  if (!exact) console.log(`| ${cases[i].name} | WARNING: margin checksum differs from XGBoost (${cases[i].checksum} vs ${s.nativeChecksum}) | | |`);
-  if (cases[i].walk && cases[i].walkChecksum !== cases[i].checksum) console.log(`| ${cases[i].name} | WARNING: walk and wasm checksums differ | | |`);
+  if (!exact)
+    console.log(
+      `| ${cases[i].name} | WARNING: margin checksum differs from XGBoost (${cases[i].checksum} vs ${s.nativeChecksum}) | | |`,
+    );
+  if (cases[i].walk && cases[i].walkChecksum !== cases[i].checksum)
+    console.log(`| ${cases[i].name} | WARNING: walk and wasm checksums differ | | |`);
 }
 console.log('\n| model | single row, in process | p50 us | p99 us |');
 console.log('|---|---|---:|---:|');
 for (let i = 0; i < cases.length; i++) {
-  console.log(`| ${cases[i].name} | this runtime, compiled (${cases[i].compiled.form}) margins of one row | ${us(median(stats[i].single))} | ${us(quantile(stats[i].single, 0.99))} |`);
-  console.log(`| ${cases[i].name} | this runtime, TreeModel.predict(row, 'margin'), plain array | ${us(median(stats[i].predict))} | ${us(quantile(stats[i].predict, 0.99))} |`);
-  console.log(`| ${cases[i].name} | XGBoost native inplace_predict (python call) | ${us(median(stats[i].nativeSingle))} | |`);
+  console.log(
+    `| ${cases[i].name} | this runtime, compiled (${cases[i].compiled.form}) margins of one row | ${us(median(stats[i].single))} | ${us(quantile(stats[i].single, 0.99))} |`,
+  );
+  console.log(
+    `| ${cases[i].name} | this runtime, TreeModel.predict(row, 'margin'), plain array | ${us(median(stats[i].predict))} | ${us(quantile(stats[i].predict, 0.99))} |`,
+  );
+  console.log(
+    `| ${cases[i].name} | XGBoost native inplace_predict (python call) | ${us(median(stats[i].nativeSingle))} | |`,
+  );
 }
-console.log('\n| model (text in memory) | trees | nodes | first load ms | load ms (median wall) | load ms (median CPU) | code generation ms (form) |');
+console.log(
+  '\n| model (text in memory) | trees | nodes | first load ms | load ms (median wall) | load ms (median CPU) | code generation ms (form) |',
+);
 console.log('|---|---:|---:|---:|---:|---:|---:|');
 for (const l of load) {
-  console.log(`| ${l.name} | ${l.trees} | ${l.nodes} | ${us(l.first / 1000)} | ${us(l.wall / 1000)} | ${us(l.cpu / 1000)} | ${us(l.compile / 1000)} (${l.form}) |`);
+  console.log(
+    `| ${l.name} | ${l.trees} | ${l.nodes} | ${us(l.first / 1000)} | ${us(l.wall / 1000)} | ${us(l.cpu / 1000)} | ${us(l.compile / 1000)} (${l.form}) |`,
+  );
 }

@@ -52,11 +52,14 @@ function get(port, path) {
 
 function post(port, path) {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: 'POST', agent: false, headers: { 'content-type': 'application/json' } }, (res) => {
-      let text = '';
-      res.on('data', (c) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode, json: JSON.parse(text) }));
-    });
+    const req = request(
+      { host: '127.0.0.1', port, path, method: 'POST', agent: false, headers: { 'content-type': 'application/json' } },
+      (res) => {
+        let text = '';
+        res.on('data', (c) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode, json: JSON.parse(text) }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -94,7 +97,14 @@ async function startTarget(target) {
   const args = target.portFlag ? [...target.args, String(port)] : target.args;
   const child = spawn(target.command, args, {
     cwd: target.cwd ?? root,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', PYTHONDONTWRITEBYTECODE: '1', ...target.env },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      PYTHONDONTWRITEBYTECODE: '1',
+      ...target.env,
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   for (;;) {
@@ -120,7 +130,15 @@ async function stopTarget(child) {
 function load(port, connections, seconds) {
   return new Promise((resolve, reject) => {
     autocannon(
-      { url: `http://127.0.0.1:${port}/v1/predict`, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections, duration: seconds, pipelining: 1 },
+      {
+        url: `http://127.0.0.1:${port}/v1/predict`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+        connections,
+        duration: seconds,
+        pipelining: 1,
+      },
       (error, result) => (error ? reject(error) : resolve(result)),
     );
   });
@@ -133,7 +151,18 @@ const targets = [
   {
     name: 'FastAPI + pydantic + XGBoost (1 uvicorn worker)',
     command: '/usr/bin/python3',
-    args: ['-m', 'uvicorn', 'fastapi_app:app', '--host', '127.0.0.1', '--workers', '1', '--log-level', 'warning', '--port'],
+    args: [
+      '-m',
+      'uvicorn',
+      'fastapi_app:app',
+      '--host',
+      '127.0.0.1',
+      '--workers',
+      '1',
+      '--log-level',
+      'warning',
+      '--port',
+    ],
     cwd: join(root, 'bench/peers'),
     env: {},
     portFlag: true,
@@ -164,8 +193,19 @@ for (const target of targets) {
     const result = await load(port, connections, duration);
     const rssMb = treeRssMb(child.pid);
     const errors = result.errors + result.timeouts + result.non2xx;
-    results.push({ target: target.name, connections, reqPerSec: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, rssMb, errors, total: result.requests.total });
-    console.log(`${target.name} @${connections}: ${result.requests.average.toFixed(0)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, RSS ${rssMb.toFixed(0)} MB, errors ${errors}`);
+    results.push({
+      target: target.name,
+      connections,
+      reqPerSec: result.requests.average,
+      p50: result.latency.p50,
+      p99: result.latency.p99,
+      rssMb,
+      errors,
+      total: result.requests.total,
+    });
+    console.log(
+      `${target.name} @${connections}: ${result.requests.average.toFixed(0)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, RSS ${rssMb.toFixed(0)} MB, errors ${errors}`,
+    );
   }
   await stopTarget(child);
 }
@@ -182,7 +222,9 @@ console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of results) {
   const fast = find(targets[3].name, r.connections).reqPerSec;
   const echo = find(targets[2].name, r.connections).reqPerSec;
-  console.log(`| ${r.target} | ${r.connections} | ${r.reqPerSec.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.rssMb.toFixed(0)} | ${r.errors} | ${(r.reqPerSec / fast).toFixed(2)}x | ${((r.reqPerSec / echo) * 100).toFixed(0)}% |`);
+  console.log(
+    `| ${r.target} | ${r.connections} | ${r.reqPerSec.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.rssMb.toFixed(0)} | ${r.errors} | ${(r.reqPerSec / fast).toFixed(2)}x | ${((r.reqPerSec / echo) * 100).toFixed(0)}% |`,
+  );
 }
 console.log('\n| target | process start to /readyz 200 (median of 3) |');
 console.log('|---|---:|');
@@ -200,4 +242,7 @@ const meta = {
 };
 console.log(`\n${JSON.stringify(meta)}`);
 mkdirSync(join(root, 'bench/results'), { recursive: true });
-writeFileSync(join(root, `bench/results/server-${meta.date.replace(/[:.]/g, '-')}.json`), JSON.stringify({ meta, results, readiness }, null, 2));
+writeFileSync(
+  join(root, `bench/results/server-${meta.date.replace(/[:.]/g, '-')}.json`),
+  JSON.stringify({ meta, results, readiness }, null, 2),
+);

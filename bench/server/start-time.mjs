@@ -48,7 +48,9 @@ for (let i = 0; i < rounds; i += 1) {
 }
 const report = (label, list) => {
   const sorted = [...list].sort((a, b) => a - b);
-  console.log(`${label}: median ${sorted[Math.floor(sorted.length / 2)].toFixed(0)} (all: ${sorted.map((t) => t.toFixed(0)).join(', ')})`);
+  console.log(
+    `${label}: median ${sorted[Math.floor(sorted.length / 2)].toFixed(0)} (all: ${sorted.map((t) => t.toFixed(0)).join(', ')})`,
+  );
 };
 report('start to /readyz 200, wall ms', times);
 report('start to /readyz 200, server CPU ms', cpu);

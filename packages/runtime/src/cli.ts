@@ -31,7 +31,8 @@ function readText(path: string): string {
 
 function parseArgs(argv: readonly string[]): Map<string, string> {
   const [command, ...rest] = argv;
-  if (command !== 'predict') throw new UsageError(command === undefined ? 'missing command' : `unknown command ${command}`);
+  if (command !== 'predict')
+    throw new UsageError(command === undefined ? 'missing command' : `unknown command ${command}`);
   const args = new Map<string, string>();
   for (let i = 0; i < rest.length; i += 2) {
     const key = rest[i]!;
@@ -62,7 +63,8 @@ function parseCsv(text: string): Rows {
     split(line).map((cell, j) => {
       if (cell === '' || /^(na|nan|null)$/i.test(cell)) return null;
       const value = Number(cell);
-      if (Number.isNaN(value)) throw new UsageError(`CSV row ${r + 1}, column ${names[j] ?? j}: ${JSON.stringify(cell)} is not a number`);
+      if (Number.isNaN(value))
+        throw new UsageError(`CSV row ${r + 1}, column ${names[j] ?? j}: ${JSON.stringify(cell)} is not a number`);
       return value;
     }),
   );
@@ -76,7 +78,9 @@ function alignRows(model: TreeModel, input: Rows): (number | null)[][] {
   const position = new Map(names.map((name, j) => [name, j]));
   if (!model.featureNames.every((name) => position.has(name))) {
     if (names.length === model.numFeatures) return input.rows;
-    throw new UsageError(`input columns [${names.join(', ')}] do not match the model's features [${model.featureNames.join(', ')}]`);
+    throw new UsageError(
+      `input columns [${names.join(', ')}] do not match the model's features [${model.featureNames.join(', ')}]`,
+    );
   }
   const order = model.featureNames.map((name) => position.get(name)!);
   return input.rows.map((row) => order.map((j) => row[j] ?? null));

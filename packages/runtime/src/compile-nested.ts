@@ -52,7 +52,14 @@ interface TreeText {
   nodes: number;
 }
 
-function treeSource(ensemble: TreeEnsemble, node: number, stride: number, add: (leaf: number) => string, depth: number, size: TreeText): string {
+function treeSource(
+  ensemble: TreeEnsemble,
+  node: number,
+  stride: number,
+  add: (leaf: number) => string,
+  depth: number,
+  size: TreeText,
+): string {
   const { feature, left, right, value } = ensemble.nodes;
   if (depth > MAX_GENERATED_DEPTH) throw new RangeError(`tree deeper than ${MAX_GENERATED_DEPTH}`);
   size.nodes++;

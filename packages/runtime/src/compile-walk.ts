@@ -50,7 +50,11 @@ export function walkApplies(ensemble: TreeEnsemble): boolean {
   for (let i = 0; i < feature.length; i++) {
     if (feature[i]! < 0) {
       if (Math.fround(value[i]!) !== value[i]) return false;
-    } else if (categorySet[i] !== NOT_CATEGORICAL || Math.fround(threshold[i]!) !== threshold[i] || !Number.isFinite(threshold[i]!)) {
+    } else if (
+      categorySet[i] !== NOT_CATEGORICAL ||
+      Math.fround(threshold[i]!) !== threshold[i] ||
+      !Number.isFinite(threshold[i]!)
+    ) {
       return false;
     }
   }
@@ -186,7 +190,8 @@ export function walkKernels(ensemble: TreeEnsemble, groupTrees: number): BlockKe
       const target = outputs === 1 ? 'r' : `r * ${indexLiteral(outputs)} + ${indexLiteral(ensemble.treeOutput[t]!)}`;
       const rootSlot = indexLiteral(SLOTS * ensemble.treeRoot[t]!);
       // Two rows per iteration: two independent chains of loads for the CPU to overlap.
-      const target2 = outputs === 1 ? 'r + 1' : `(r + 1) * ${indexLiteral(outputs)} + ${indexLiteral(ensemble.treeOutput[t]!)}`;
+      const target2 =
+        outputs === 1 ? 'r + 1' : `(r + 1) * ${indexLiteral(outputs)} + ${indexLiteral(ensemble.treeOutput[t]!)}`;
       body +=
         `let r = 0;\nfor (; r + 1 < rows; r += 2) {\nconst b = r * ${stride};\nconst c = b + ${stride};\nlet k = ${rootSlot};\nlet m = ${rootSlot};\n` +
         (step + step2).repeat(depths[t]!) +

@@ -44,7 +44,14 @@ export function packedLayout(ensemble: TreeEnsemble): NodeLayout {
       if (base !== undefined) {
         code.byte(OP.localGet).unsigned(k).byte(OP.i32Load).memarg(2, 12);
         code.byte(OP.localGet).unsigned(k).byte(OP.i32Load).memarg(2, 8);
-        code.byte(OP.localGet).unsigned(base).byte(OP.localGet).unsigned(k).byte(OP.i32Load).memarg(2, 0).byte(OP.i32Add);
+        code
+          .byte(OP.localGet)
+          .unsigned(base)
+          .byte(OP.localGet)
+          .unsigned(k)
+          .byte(OP.i32Load)
+          .memarg(2, 0)
+          .byte(OP.i32Add);
         code.byte(OP.f32Load).memarg(2, xOffset);
         code.byte(OP.localGet).unsigned(k).byte(OP.f32Load).memarg(2, 4);
         code.byte(OP.f32Ge).byte(OP.select).byte(OP.localSet).unsigned(k);
@@ -65,7 +72,6 @@ export function packedLayout(ensemble: TreeEnsemble): NodeLayout {
     },
   };
 }
-
 
 /** Deeper trees keep the packed layout: a heap has 2^depth leaf slots whatever the tree's real size. */
 const MAX_HEAP_DEPTH = 8;
@@ -109,10 +115,18 @@ export function heapLayout(ensemble: TreeEnsemble, depths: Int32Array): NodeLayo
     bytes: Math.ceil(cursor / 64) * 64,
     root: () => 8,
     step(code, t, k, base, xOffset) {
-      code.byte(OP.localGet).unsigned(k).byte(OP.i32Load).memarg(2, split[t]! - 8);
+      code
+        .byte(OP.localGet)
+        .unsigned(k)
+        .byte(OP.i32Load)
+        .memarg(2, split[t]! - 8);
       if (base !== undefined) code.byte(OP.localGet).unsigned(base).byte(OP.i32Add);
       code.byte(OP.f32Load).memarg(2, xOffset);
-      code.byte(OP.localGet).unsigned(k).byte(OP.f32Load).memarg(2, split[t]! - 4);
+      code
+        .byte(OP.localGet)
+        .unsigned(k)
+        .byte(OP.f32Load)
+        .memarg(2, split[t]! - 4);
       code.byte(OP.f32Ge).byte(OP.i32Const).signed(3).byte(OP.i32Shl);
       code.byte(OP.localGet).unsigned(k).byte(OP.i32Const).signed(1).byte(OP.i32Shl).byte(OP.i32Add);
       code.byte(OP.localSet).unsigned(k);

@@ -108,7 +108,12 @@ export function wasmWalk(ensemble: TreeEnsemble, blockRows: number): WasmWalk | 
       code.byte(OP.i32Const).signed(xBase).byte(OP.localSet).unsigned(1);
       code.byte(OP.i32Const).signed(accBase).byte(OP.localSet).unsigned(3);
       code.byte(OP.loop).byte(VOID);
-      for (let j = 0; j < ROWS_PER_STEP; j++) code.byte(OP.i32Const).signed(layout.root(t)).byte(OP.localSet).unsigned(4 + j);
+      for (let j = 0; j < ROWS_PER_STEP; j++)
+        code
+          .byte(OP.i32Const)
+          .signed(layout.root(t))
+          .byte(OP.localSet)
+          .unsigned(4 + j);
       for (let d = 0; d < depths[t]!; d++) {
         for (let j = 0; j < ROWS_PER_STEP; j++) layout.step(code, t, 4 + j, 1, j * stride);
       }
@@ -116,8 +121,22 @@ export function wasmWalk(ensemble: TreeEnsemble, blockRows: number): WasmWalk | 
         const at = () => code.byte(OP.localGet).unsigned(3);
         addLeaf(code, at, 4 * (j * outputs + treeOutput[t]!), () => layout.leaf(code, t, 4 + j));
       }
-      code.byte(OP.localGet).unsigned(1).byte(OP.i32Const).signed(ROWS_PER_STEP * stride).byte(OP.i32Add).byte(OP.localSet).unsigned(1);
-      code.byte(OP.localGet).unsigned(3).byte(OP.i32Const).signed(ROWS_PER_STEP * 4 * outputs).byte(OP.i32Add).byte(OP.localSet).unsigned(3);
+      code
+        .byte(OP.localGet)
+        .unsigned(1)
+        .byte(OP.i32Const)
+        .signed(ROWS_PER_STEP * stride)
+        .byte(OP.i32Add)
+        .byte(OP.localSet)
+        .unsigned(1);
+      code
+        .byte(OP.localGet)
+        .unsigned(3)
+        .byte(OP.i32Const)
+        .signed(ROWS_PER_STEP * 4 * outputs)
+        .byte(OP.i32Add)
+        .byte(OP.localSet)
+        .unsigned(3);
       code.byte(OP.localGet).unsigned(1).byte(OP.localGet).unsigned(2).byte(OP.i32LtU).byte(OP.brIf).unsigned(0);
       code.byte(OP.end);
     }
@@ -136,11 +155,16 @@ export function wasmWalk(ensemble: TreeEnsemble, blockRows: number): WasmWalk | 
       const members = Math.min(CHAINS, last - chain);
       let deepest = 0;
       for (let j = 0; j < members; j++) {
-        code.byte(OP.i32Const).signed(layout.root(chain + j)).byte(OP.localSet).unsigned(firstChain + j);
+        code
+          .byte(OP.i32Const)
+          .signed(layout.root(chain + j))
+          .byte(OP.localSet)
+          .unsigned(firstChain + j);
         deepest = Math.max(deepest, depths[chain + j]!);
       }
       for (let d = 0; d < deepest; d++) {
-        for (let j = 0; j < members; j++) if (d < depths[chain + j]!) layout.step(code, chain + j, firstChain + j, undefined, xBase);
+        for (let j = 0; j < members; j++)
+          if (d < depths[chain + j]!) layout.step(code, chain + j, firstChain + j, undefined, xBase);
       }
       for (let j = 0; j < members; j++) {
         if (single) {
@@ -184,7 +208,11 @@ export function wasmWalk(ensemble: TreeEnsemble, blockRows: number): WasmWalk | 
     });
     instance = new api.Instance(new api.Module(bytes));
   } catch (error) {
-    if (error instanceof Error && (error.name === 'CompileError' || error.name === 'RangeError' || error.name === 'EvalError')) return undefined;
+    if (
+      error instanceof Error &&
+      (error.name === 'CompileError' || error.name === 'RangeError' || error.name === 'EvalError')
+    )
+      return undefined;
     throw error;
   }
   const memory = instance.exports['memory'] as { readonly buffer: ArrayBuffer };

@@ -84,7 +84,10 @@ export function compileEnsemble(ensemble: TreeEnsemble, options: CompileOptions 
   const outputs = ensemble.numOutputs;
   const averaging = ensemble.marginDivisor > 0;
   const block = form === 'walk' ? new Float32Array(BLOCK_ROWS * 2 * width) : new Float64Array(BLOCK_ROWS * width);
-  const acc = ensemble.accumulation === 'float32' ? new Float32Array(BLOCK_ROWS * outputs) : new Float64Array(BLOCK_ROWS * outputs);
+  const acc =
+    ensemble.accumulation === 'float32'
+      ? new Float32Array(BLOCK_ROWS * outputs)
+      : new Float64Array(BLOCK_ROWS * outputs);
   const start = new Float64Array(outputs);
   for (let k = 0; k < outputs; k++) start[k] = averaging ? 0 : ensemble.baseMargin[k]!;
 

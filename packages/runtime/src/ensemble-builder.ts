@@ -99,7 +99,10 @@ export class EnsembleBuilder {
   ): void {
     const at = this.base + this.local(node, 'node');
     if (!Number.isInteger(feature) || feature < 0 || feature > 0x7fffffff) {
-      throw modelError('MODEL_FEATURE_OUT_OF_RANGE', `tree ${this.treeRoot.length - 1}, node ${node}: feature index ${String(feature)}`);
+      throw modelError(
+        'MODEL_FEATURE_OUT_OF_RANGE',
+        `tree ${this.treeRoot.length - 1}, node ${node}: feature index ${String(feature)}`,
+      );
     }
     this.feature[at] = feature;
     this.threshold[at] = threshold;

@@ -6,12 +6,7 @@
 
 /** Where the model came from; detected from the content by `loadModel`. */
 export type ModelFormat =
-  | 'xgboost-json'
-  | 'xgboost-dump'
-  | 'lightgbm-json'
-  | 'lightgbm-text'
-  | 'sklearn-json'
-  | 'ml-random-forest';
+  'xgboost-json' | 'xgboost-dump' | 'lightgbm-json' | 'lightgbm-text' | 'sklearn-json' | 'ml-random-forest';
 
 /**
  * How a split is decided, copied from the library that trained the model.

@@ -185,8 +185,7 @@ export function computeMargins(ensemble: TreeEnsemble, x: Float64Array, rows: nu
     for (let k = 0; k < outputs; k++) out[r * outputs + k] = averaging ? 0 : baseMargin[k]!;
   }
   const float32 = ensemble.accumulation === 'float32';
-  const walk =
-    ensemble.rules === 'xgboost' ? leafXgboost : ensemble.rules === 'lightgbm' ? leafLightgbm : leafSklearn;
+  const walk = ensemble.rules === 'xgboost' ? leafXgboost : ensemble.rules === 'lightgbm' ? leafLightgbm : leafSklearn;
   for (let t = 0; t < treeRoot.length; t++) {
     const root = treeRoot[t]!;
     const k = treeOutput[t]!;

@@ -10,14 +10,7 @@ export type { CompiledForm } from './compile.js';
 export { TreeModelError, ERROR_CODES } from './errors.js';
 export type { TreeModelErrorCode } from './errors.js';
 export type { XgboostDumpOptions } from './formats/xgboost-dump.js';
-export type {
-  TreeEnsemble,
-  ModelFormat,
-  SplitRules,
-  NodeArrays,
-  CategorySets,
-  OutputTransform,
-} from './ensemble.js';
+export type { TreeEnsemble, ModelFormat, SplitRules, NodeArrays, CategorySets, OutputTransform } from './ensemble.js';
 export { validateEnsemble } from './validate.js';
 
 /** The package's npm name. */

@@ -102,7 +102,10 @@ export function detectFormat(content: unknown): ModelFormat {
   if (Array.isArray(content)) {
     if (content.length === 0) throw modelError('MODEL_TRUNCATED', 'the model is an empty array');
     const first: unknown = content[0];
-    if ((typeof first === 'object' && first !== null && 'nodeid' in first) || (typeof first === 'string' && first.trimStart().startsWith('{'))) {
+    if (
+      (typeof first === 'object' && first !== null && 'nodeid' in first) ||
+      (typeof first === 'string' && first.trimStart().startsWith('{'))
+    ) {
       return 'xgboost-dump';
     }
     throw modelError('MODEL_FORMAT_UNSUPPORTED', `found an array of ${describe(first)}, not an XGBoost get_dump array`);

@@ -60,7 +60,8 @@ export class TreeModel {
     this.compiled = evaluator === 'interpreted' ? undefined : null;
     if (evaluator !== 'auto' && evaluator !== 'interpreted') {
       this.compiled = compileEnsemble(ensemble, evaluator === 'compiled' ? {} : { form: evaluator });
-      if (this.compiled === undefined) throw new RangeError('code generation is unavailable here (CSP) or the model is too large');
+      if (this.compiled === undefined)
+        throw new RangeError('code generation is unavailable here (CSP) or the model is too large');
     }
     this.ensemble = ensemble;
     this.format = ensemble.format;
@@ -146,7 +147,8 @@ export class TreeModel {
         const list = values as readonly ArrayLike<InputValue>[];
         for (let r = 0; r < rows; r++) {
           const row = list[start + r]!;
-          if (row.length > features) throw new RangeError(`row ${start + r} has ${row.length} values for ${features} features`);
+          if (row.length > features)
+            throw new RangeError(`row ${start + r} has ${row.length} values for ${features} features`);
           prepareRows(this.ensemble, row, 0, row.length, 1, block, r * features);
         }
       } else {

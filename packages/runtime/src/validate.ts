@@ -21,14 +21,20 @@ export function validateEnsemble(ensemble: TreeEnsemble): void {
   const count = nodes.feature.length;
   for (const [name, array] of Object.entries(nodes)) {
     if ((array as ArrayLike<number>).length !== count) {
-      throw modelError('MODEL_TRUNCATED', `node array ${name} has ${(array as ArrayLike<number>).length} entries, expected ${count}`);
+      throw modelError(
+        'MODEL_TRUNCATED',
+        `node array ${name} has ${(array as ArrayLike<number>).length} entries, expected ${count}`,
+      );
     }
   }
   if (!Number.isInteger(numFeatures) || numFeatures < 0) {
     throw modelError('MODEL_TRUNCATED', `numFeatures is ${String(numFeatures)}`);
   }
   if (ensemble.featureNames.length !== numFeatures) {
-    throw modelError('MODEL_OPTIONS_INVALID', `${ensemble.featureNames.length} feature names for ${numFeatures} features`);
+    throw modelError(
+      'MODEL_OPTIONS_INVALID',
+      `${ensemble.featureNames.length} feature names for ${numFeatures} features`,
+    );
   }
   if (!Number.isInteger(numOutputs) || numOutputs < 1 || ensemble.baseMargin.length !== numOutputs) {
     throw modelError('MODEL_TRUNCATED', `${ensemble.baseMargin.length} base margins for ${String(numOutputs)} outputs`);
@@ -37,14 +43,20 @@ export function validateEnsemble(ensemble: TreeEnsemble): void {
     if (!Number.isFinite(margin)) throw modelError('MODEL_VALUE_NOT_FINITE', `base margin ${margin}`);
   }
   if (ensemble.treeRoot.length !== ensemble.treeOutput.length) {
-    throw modelError('MODEL_TRUNCATED', `${ensemble.treeRoot.length} roots for ${ensemble.treeOutput.length} tree outputs`);
+    throw modelError(
+      'MODEL_TRUNCATED',
+      `${ensemble.treeRoot.length} roots for ${ensemble.treeOutput.length} tree outputs`,
+    );
   }
   const numSets = categories.offset.length - 1;
   for (let s = 0; s < numSets; s++) {
     const from = categories.offset[s]!;
     const to = categories.offset[s + 1]!;
     if (from < 0 || to < from || to > categories.bits.length) {
-      throw modelError('MODEL_CATEGORY_INVALID', `category set ${s} covers words ${from}..${to} of ${categories.bits.length}`);
+      throw modelError(
+        'MODEL_CATEGORY_INVALID',
+        `category set ${s} covers words ${from}..${to} of ${categories.bits.length}`,
+      );
     }
   }
 
@@ -81,7 +93,8 @@ function checkNode(ensemble: TreeEnsemble, tree: number, node: number, numSets: 
       throw modelError('MODEL_FEATURE_OUT_OF_RANGE', `tree ${tree}, node ${node}: feature index ${feature}`);
     }
     const value = nodes.value[node]!;
-    if (!Number.isFinite(value)) throw modelError('MODEL_VALUE_NOT_FINITE', `tree ${tree}, leaf ${node}: value ${value}`);
+    if (!Number.isFinite(value))
+      throw modelError('MODEL_VALUE_NOT_FINITE', `tree ${tree}, leaf ${node}: value ${value}`);
     return;
   }
   if (feature >= ensemble.numFeatures) {

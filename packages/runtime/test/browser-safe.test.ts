@@ -18,7 +18,11 @@ t.test('no Node API outside cli.ts', (t) => {
     const name = relative(src, file);
     if (name === 'cli.ts') continue;
     const code = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
-    if (/from\s+'node:|from\s+'(fs|path|zlib|os|child_process|url|crypto)'|\bBuffer\b|\bprocess\.|\brequire\(|__dirname/.test(code)) {
+    if (
+      /from\s+'node:|from\s+'(fs|path|zlib|os|child_process|url|crypto)'|\bBuffer\b|\bprocess\.|\brequire\(|__dirname/.test(
+        code,
+      )
+    ) {
       offenders.push(name);
     }
   }

@@ -47,11 +47,17 @@ for (const name of caseNames('lightgbm')) {
   t.test(`lightgbm/${name} through the CLI`, async (t) => {
     const dir = `lightgbm/${name}`;
     const input = fixtureFile(`${dir}/input.json`);
-    const expected = readFixtureJson<{ raw: (number | number[])[]; prediction: (number | number[])[] }>(`${dir}/expected.json`);
+    const expected = readFixtureJson<{ raw: (number | number[])[]; prediction: (number | number[])[] }>(
+      `${dir}/expected.json`,
+    );
     const raw = predict(fixtureFile(`${dir}/model.txt`), input, 'margin');
     t.same(exactMismatches(raw, expected.raw.flat()), { count: 0, mismatches: [] }, 'model.txt raw scores bit for bit');
     const prediction = predict(fixtureFile(`${dir}/model.json`), input, 'prediction');
-    t.equal(relativeMismatches(prediction, expected.prediction.flat(), 1e-15), 0, 'model.json predictions within 1e-15');
+    t.equal(
+      relativeMismatches(prediction, expected.prediction.flat(), 1e-15),
+      0,
+      'model.json predictions within 1e-15',
+    );
   });
 }
 
@@ -61,10 +67,16 @@ for (const name of caseNames('sklearn')) {
     const input = fixtureFile(`${dir}/input.json`);
     const model = fixtureFile(`${dir}/model.json`);
     const expected = readFixtureJson<{ margin: number[]; prediction: number[] }>(`${dir}/expected.json`);
-    t.same(exactMismatches(predict(model, input, 'margin'), expected.margin), { count: 0, mismatches: [] }, 'margins bit for bit');
+    t.same(
+      exactMismatches(predict(model, input, 'margin'), expected.margin),
+      { count: 0, mismatches: [] },
+      'margins bit for bit',
+    );
     const prediction = predict(model, input, 'prediction');
-    if (name.includes('poisson')) t.equal(relativeMismatches(prediction, expected.prediction, 4.5e-16), 0, 'exp within 1 ulp');
-    else t.same(exactMismatches(prediction, expected.prediction), { count: 0, mismatches: [] }, 'predictions bit for bit');
+    if (name.includes('poisson'))
+      t.equal(relativeMismatches(prediction, expected.prediction, 4.5e-16), 0, 'exp within 1 ulp');
+    else
+      t.same(exactMismatches(prediction, expected.prediction), { count: 0, mismatches: [] }, 'predictions bit for bit');
   });
 }
 

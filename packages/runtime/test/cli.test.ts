@@ -55,11 +55,23 @@ for (const [version, name] of [
     const numFeatures = readFixtureJson<Input>(`${dir}/input.json`).feature_names.length;
     const margin = predict(model, input, 'margin');
     t.equal(margin.length, expected.margin.length, 'one entry per row');
-    t.same(exactMismatches(margin.flat() as number[], expected.margin.flat()), { count: 0, mismatches: [] }, 'margins bit for bit');
+    t.same(
+      exactMismatches(margin.flat() as number[], expected.margin.flat()),
+      { count: 0, mismatches: [] },
+      'margins bit for bit',
+    );
     const prediction = predict(model, input, 'prediction');
-    t.same(ulpMismatches(prediction.flat() as number[], expected.prediction.flat()), { count: 0, mismatches: [] }, 'predictions within 1 ulp');
+    t.same(
+      ulpMismatches(prediction.flat() as number[], expected.prediction.flat()),
+      { count: 0, mismatches: [] },
+      'predictions within 1 ulp',
+    );
     const contrib = predict(model, input, 'contrib');
-    t.same(contribMismatches(contrib.flat(2) as number[], expected.contrib.flat(2) as number[], numFeatures), { count: 0, mismatches: [] }, 'contributions within 1e-5');
+    t.same(
+      contribMismatches(contrib.flat(2) as number[], expected.contrib.flat(2) as number[], numFeatures),
+      { count: 0, mismatches: [] },
+      'contributions within 1e-5',
+    );
     t.end();
   });
 }
@@ -70,12 +82,42 @@ t.test('reads CSV with a header (empty cell = missing) and a get_dump model with
   const expected = readFixtureJson<Expected>(`${dir}/expected.json`);
   const csv = join(work, 'rows.csv');
   // String(x) is the shortest text that parses back to the same double.
-  writeFileSync(csv, [input.feature_names.join(','), ...input.rows.map((row) => row.map((v) => (v === null ? '' : String(v))).join(','))].join('\n'));
+  writeFileSync(
+    csv,
+    [
+      input.feature_names.join(','),
+      ...input.rows.map((row) => row.map((v) => (v === null ? '' : String(v))).join(',')),
+    ].join('\n'),
+  );
   const options = dumpOptions(readFixtureText(`${dir}/model.json`), input);
-  const margin = predict(fixtureFile(`${dir}/dump.json`), csv, 'margin', '--objective', options.objective, '--base-score', String(options.baseScore));
-  t.same(exactMismatches(margin as number[], expected.margin as number[]), { count: 0, mismatches: [] }, 'margins bit for bit');
-  const prediction = predict(fixtureFile(`${dir}/dump.json`), csv, 'prediction', '--objective', options.objective, '--base-score', String(options.baseScore));
-  t.same(ulpMismatches(prediction as number[], expected.prediction as number[]), { count: 0, mismatches: [] }, 'predictions within 1 ulp');
+  const margin = predict(
+    fixtureFile(`${dir}/dump.json`),
+    csv,
+    'margin',
+    '--objective',
+    options.objective,
+    '--base-score',
+    String(options.baseScore),
+  );
+  t.same(
+    exactMismatches(margin as number[], expected.margin as number[]),
+    { count: 0, mismatches: [] },
+    'margins bit for bit',
+  );
+  const prediction = predict(
+    fixtureFile(`${dir}/dump.json`),
+    csv,
+    'prediction',
+    '--objective',
+    options.objective,
+    '--base-score',
+    String(options.baseScore),
+  );
+  t.same(
+    ulpMismatches(prediction as number[], expected.prediction as number[]),
+    { count: 0, mismatches: [] },
+    'predictions within 1 ulp',
+  );
   t.end();
 });
 
@@ -85,7 +127,13 @@ t.test('puts input columns in the model feature order by name', (t) => {
   const expected = readFixtureJson<Expected>(`${dir}/expected.json`);
   const order = input.feature_names.map((_, j) => j).reverse();
   const reversed = join(work, 'reversed.json');
-  writeFileSync(reversed, JSON.stringify({ feature_names: order.map((j) => input.feature_names[j]), rows: input.rows.map((row) => order.map((j) => row[j])) }));
+  writeFileSync(
+    reversed,
+    JSON.stringify({
+      feature_names: order.map((j) => input.feature_names[j]),
+      rows: input.rows.map((row) => order.map((j) => row[j])),
+    }),
+  );
   const margin = predict(fixtureFile(`${dir}/model.json`), reversed, 'margin');
   t.same(exactMismatches(margin as number[], expected.margin as number[]), { count: 0, mismatches: [] });
   t.end();

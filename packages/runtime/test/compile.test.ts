@@ -93,13 +93,16 @@ for (const c of cases) {
 const seattle = cases.find((c) => c.name === 'xgboost/1.7.4/reg_squarederror_seattle')!;
 const categorical = cases.find((c) => c.name === 'xgboost/1.7.4/categorical_hist')!;
 
-t.test('picks the branch-free walk (WebAssembly) for numeric XGBoost models and nested code for categorical ones', async (t) => {
-  t.equal(compileEnsemble(parseModel(seattle.model))?.form, 'wasm');
-  t.equal(compileEnsemble(parseModel(seattle.model), { form: 'walk' })?.form, 'walk');
-  t.equal(compileEnsemble(parseModel(categorical.model), { form: 'wasm' }), undefined, 'wasm cannot be forced on it');
-  t.equal(compileEnsemble(parseModel(categorical.model))?.form, 'nested');
-  t.equal(compileEnsemble(parseModel(categorical.model), { form: 'walk' }), undefined, 'walk cannot be forced on it');
-});
+t.test(
+  'picks the branch-free walk (WebAssembly) for numeric XGBoost models and nested code for categorical ones',
+  async (t) => {
+    t.equal(compileEnsemble(parseModel(seattle.model))?.form, 'wasm');
+    t.equal(compileEnsemble(parseModel(seattle.model), { form: 'walk' })?.form, 'walk');
+    t.equal(compileEnsemble(parseModel(categorical.model), { form: 'wasm' }), undefined, 'wasm cannot be forced on it');
+    t.equal(compileEnsemble(parseModel(categorical.model))?.form, 'nested');
+    t.equal(compileEnsemble(parseModel(categorical.model), { form: 'walk' }), undefined, 'walk cannot be forced on it');
+  },
+);
 
 t.test('steps aside when the model exceeds maxNodes', async (t) => {
   const ensemble = parseModel(seattle.model);
@@ -150,7 +153,15 @@ t.test('feature names never reach the generated code', async (t) => {
 });
 
 t.test('number literals read back to the same double', async (t) => {
-  for (const v of [0.30000001192092896, 1e-45, 1.401298464324817e-45, 5e-324, 3.4028234663852886e38, 2 ** 53 + 2, -1e300]) {
+  for (const v of [
+    0.30000001192092896,
+    1e-45,
+    1.401298464324817e-45,
+    5e-324,
+    3.4028234663852886e38,
+    2 ** 53 + 2,
+    -1e300,
+  ]) {
     t.equal(Number(numberLiteral(v)), v);
   }
   t.equal(numberLiteral(-0), '-0');
@@ -175,5 +186,8 @@ t.test('loadModel refuses a generated form that does not fit the model', async (
   const { loadModel } = await import('../src/load.js');
   t.throws(() => loadModel(categorical.model, { evaluator: 'wasm' }), RangeError);
   t.throws(() => loadModel(categorical.model, { evaluator: 'walk' }), RangeError);
-  t.equal(loadModel(categorical.model, { evaluator: 'nested' }).predict(categorical.rows[0]!, 'margin'), categorical.margins[0]![0]);
+  t.equal(
+    loadModel(categorical.model, { evaluator: 'nested' }).predict(categorical.rows[0]!, 'margin'),
+    categorical.margins[0]![0],
+  );
 });

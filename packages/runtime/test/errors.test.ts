@@ -65,37 +65,88 @@ t.test('TreeModelError carries a readonly code from ERROR_CODES and the cause', 
 });
 
 t.test('refuses a child index outside its tree', (t) => {
-  refuses(t, damaged((m) => (firstTree(m).left_children[0] = 9999)), 'MODEL_CHILD_OUT_OF_RANGE', /tree 0: left child of node 0 index 9999/);
+  refuses(
+    t,
+    damaged((m) => (firstTree(m).left_children[0] = 9999)),
+    'MODEL_CHILD_OUT_OF_RANGE',
+    /tree 0: left child of node 0 index 9999/,
+  );
   // An index that would be valid in the flat arrays but belongs to the next tree is still refused.
-  refuses(t, damaged((m) => (firstTree(m).right_children[0] = firstTree(m).left_children.length)), 'MODEL_CHILD_OUT_OF_RANGE', /tree 0/);
-  refuses(t, damaged((m) => (firstTree(m).right_children[0] = -7)), 'MODEL_CHILD_OUT_OF_RANGE', /index -7/);
+  refuses(
+    t,
+    damaged((m) => (firstTree(m).right_children[0] = firstTree(m).left_children.length)),
+    'MODEL_CHILD_OUT_OF_RANGE',
+    /tree 0/,
+  );
+  refuses(
+    t,
+    damaged((m) => (firstTree(m).right_children[0] = -7)),
+    'MODEL_CHILD_OUT_OF_RANGE',
+    /index -7/,
+  );
   t.end();
 });
 
 t.test('refuses a cycle and a node reachable twice', (t) => {
-  refuses(t, damaged((m) => (firstTree(m).left_children[1] = 0)), 'MODEL_CYCLE', /tree 0: node \d+ is reachable twice/);
-  refuses(t, damaged((m) => (firstTree(m).right_children[0] = firstTree(m).left_children[0]!)), 'MODEL_CYCLE', /reachable twice/);
+  refuses(
+    t,
+    damaged((m) => (firstTree(m).left_children[1] = 0)),
+    'MODEL_CYCLE',
+    /tree 0: node \d+ is reachable twice/,
+  );
+  refuses(
+    t,
+    damaged((m) => (firstTree(m).right_children[0] = firstTree(m).left_children[0]!)),
+    'MODEL_CYCLE',
+    /reachable twice/,
+  );
   t.end();
 });
 
 t.test('refuses a feature index beyond the declared count', (t) => {
-  refuses(t, damaged((m) => (firstTree(m).split_indices[0] = 9)), 'MODEL_FEATURE_OUT_OF_RANGE', /feature index 9 but the model declares 9 features/);
+  refuses(
+    t,
+    damaged((m) => (firstTree(m).split_indices[0] = 9)),
+    'MODEL_FEATURE_OUT_OF_RANGE',
+    /feature index 9 but the model declares 9 features/,
+  );
   const fewerFeatures = damaged((m) => {
     m.learner.learner_model_param.num_feature = '3';
     (m.learner as { feature_names?: string[] }).feature_names = [];
   });
   refuses(t, fewerFeatures, 'MODEL_FEATURE_OUT_OF_RANGE', /declares 3 features/);
-  refuses(t, damaged((m) => (m.learner.learner_model_param.num_feature = '3')), 'MODEL_TRUNCATED', /9 feature_names for num_feature 3/);
-  refuses(t, damaged((m) => (firstTree(m).split_indices[0] = -2)), 'MODEL_FEATURE_OUT_OF_RANGE', /feature index -2/);
+  refuses(
+    t,
+    damaged((m) => (m.learner.learner_model_param.num_feature = '3')),
+    'MODEL_TRUNCATED',
+    /9 feature_names for num_feature 3/,
+  );
+  refuses(
+    t,
+    damaged((m) => (firstTree(m).split_indices[0] = -2)),
+    'MODEL_FEATURE_OUT_OF_RANGE',
+    /feature index -2/,
+  );
   t.end();
 });
 
 t.test('refuses a non-finite threshold', (t) => {
-  refuses(t, damaged((m) => (firstTree(m).split_conditions[0] = null)), 'MODEL_THRESHOLD_NOT_FINITE', /tree 0, node 0: threshold NaN/);
+  refuses(
+    t,
+    damaged((m) => (firstTree(m).split_conditions[0] = null)),
+    'MODEL_THRESHOLD_NOT_FINITE',
+    /tree 0, node 0: threshold NaN/,
+  );
   // A bare NaN token on a numeric node (text accepted for XGBoost 1.7's categorical nodes) is still refused there.
-  const nanText = JSON.stringify(damaged((m) => (firstTree(m).split_conditions[0] = 12345.5))).replace('12345.5', 'NaN');
+  const nanText = JSON.stringify(damaged((m) => (firstTree(m).split_conditions[0] = 12345.5))).replace(
+    '12345.5',
+    'NaN',
+  );
   refuses(t, nanText, 'MODEL_THRESHOLD_NOT_FINITE', /threshold NaN/);
-  const infText = JSON.stringify(damaged((m) => (firstTree(m).split_conditions[0] = 12345.5))).replace('12345.5', '1e999');
+  const infText = JSON.stringify(damaged((m) => (firstTree(m).split_conditions[0] = 12345.5))).replace(
+    '12345.5',
+    '1e999',
+  );
   refuses(t, infText, 'MODEL_THRESHOLD_NOT_FINITE', /threshold Infinity/);
   t.end();
 });
@@ -103,12 +154,22 @@ t.test('refuses a non-finite threshold', (t) => {
 t.test('refuses a non-finite leaf value', (t) => {
   const tree = firstTree(JSON.parse(MODEL_TEXT) as Model);
   const leaf = tree.left_children.indexOf(-1);
-  refuses(t, damaged((m) => (firstTree(m).split_conditions[leaf] = null)), 'MODEL_VALUE_NOT_FINITE', new RegExp(`leaf ${leaf}: value NaN`));
+  refuses(
+    t,
+    damaged((m) => (firstTree(m).split_conditions[leaf] = null)),
+    'MODEL_VALUE_NOT_FINITE',
+    new RegExp(`leaf ${leaf}: value NaN`),
+  );
   t.end();
 });
 
 t.test('refuses an unknown objective', (t) => {
-  refuses(t, damaged((m) => (m.learner.objective.name = 'reg:made-up')), 'MODEL_OBJECTIVE_UNKNOWN', /"reg:made-up" is not supported/);
+  refuses(
+    t,
+    damaged((m) => (m.learner.objective.name = 'reg:made-up')),
+    'MODEL_OBJECTIVE_UNKNOWN',
+    /"reg:made-up" is not supported/,
+  );
   refuses(t, DUMP_TEXT, 'MODEL_OBJECTIVE_UNKNOWN', /survival:cox/, { objective: 'survival:cox' });
   t.end();
 });
@@ -116,9 +177,24 @@ t.test('refuses an unknown objective', (t) => {
 t.test('refuses a truncated file', (t) => {
   refuses(t, MODEL_TEXT.slice(0, MODEL_TEXT.length / 2), 'MODEL_TRUNCATED', /not valid JSON/);
   refuses(t, DUMP_TEXT.slice(0, 5000), 'MODEL_TRUNCATED', /not valid JSON/);
-  refuses(t, damaged((m) => delete firstTree(m).sum_hessian), 'MODEL_TRUNCATED', /tree 0: sum_hessian is missing/);
-  refuses(t, damaged((m) => firstTree(m).split_indices.pop()), 'MODEL_TRUNCATED', /split_indices has \d+ entries, expected/);
-  refuses(t, damaged((m) => m.learner.gradient_booster.model.tree_info.pop()), 'MODEL_TRUNCATED', /60 trees but 59 tree_info/);
+  refuses(
+    t,
+    damaged((m) => delete firstTree(m).sum_hessian),
+    'MODEL_TRUNCATED',
+    /tree 0: sum_hessian is missing/,
+  );
+  refuses(
+    t,
+    damaged((m) => firstTree(m).split_indices.pop()),
+    'MODEL_TRUNCATED',
+    /split_indices has \d+ entries, expected/,
+  );
+  refuses(
+    t,
+    damaged((m) => m.learner.gradient_booster.model.tree_info.pop()),
+    'MODEL_TRUNCATED',
+    /60 trees but 59 tree_info/,
+  );
   refuses(t, '', 'MODEL_TRUNCATED', /empty/);
   t.end();
 });
@@ -133,7 +209,9 @@ t.test('refuses an unknown format and says what it found', (t) => {
 
 t.test('refuses damaged get_dump arrays', (t) => {
   const trees = JSON.parse(DUMP_TEXT) as { nodeid: number; yes?: number; children?: { nodeid: number }[] }[];
-  const options = { featureNames: ['x_norm', 'x_unif', 'x_int', 'x_lognorm', 'x_tiny', 'x_zeroinfl', 'x_big', 'x_decimal', 'x_noise'] };
+  const options = {
+    featureNames: ['x_norm', 'x_unif', 'x_int', 'x_lognorm', 'x_tiny', 'x_zeroinfl', 'x_big', 'x_decimal', 'x_noise'],
+  };
   t.equal(loadModel(trees, options).numTrees, 60);
   const missingChild = structuredClone(trees);
   missingChild[0]!.yes = 77;

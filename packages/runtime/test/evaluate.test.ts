@@ -33,14 +33,22 @@ function oneSplit(rules: SplitRules, split: (builder: EnsembleBuilder) => void):
 /** Which leaf (1 = left, 2 = right) each input reaches, through the interpreted evaluator. */
 function leaves(ensemble: TreeEnsemble, inputs: readonly (number | null)[]): number[] {
   const model = new TreeModel(ensemble, 'interpreted');
-  return Array.from(model.predictBatch(inputs.map((v) => [v]), 1, 'margin'));
+  return Array.from(
+    model.predictBatch(
+      inputs.map((v) => [v]),
+      1,
+      'margin',
+    ),
+  );
 }
 
 t.test('xgboost: float32 input, < goes left, NaN to the default child, listed categories go right', (t) => {
   const numeric = oneSplit('xgboost', (b) => b.setSplit(0, 0, Math.fround(0.1), 1, 2, false, 1));
   // 0.1 as a double is above float32(0.1) but rounds onto it: not less, so right.
   t.same(leaves(numeric, [0.1, Math.fround(0.1), 0.09, null, NaN, -Infinity, 3.5e38 * 10]), [2, 2, 1, 2, 2, 1, 2]);
-  const categorical = oneSplit('xgboost', (b) => b.setCategoricalSplit(0, 0, b.addCategorySetFromCodes([1, 3, 40]), 1, 2, true, 1));
+  const categorical = oneSplit('xgboost', (b) =>
+    b.setCategoricalSplit(0, 0, b.addCategorySetFromCodes([1, 3, 40]), 1, 2, true, 1),
+  );
   t.same(leaves(categorical, [1, 3, 3.9, 40, 0, 2, -1, 41, 1e10, null, -0]), [2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1]);
   t.end();
 });
@@ -49,11 +57,21 @@ t.test('lightgbm: <=, missing types None / Zero / NaN, kZeroThreshold snapping',
   const none = oneSplit('lightgbm', (b) => b.setSplit(0, 0, 0, 1, 2, false, 1, MISSING_NONE));
   t.same(leaves(none, [0, null, 1e-300, K_ZERO_THRESHOLD * 2, -1]), [1, 1, 1, 2, 1], 'None: NaN -> 0, then <=');
   const zero = oneSplit('lightgbm', (b) => b.setSplit(0, 0, -1, 1, 2, true, 1, MISSING_ZERO));
-  t.same(leaves(zero, [0, null, -K_ZERO_THRESHOLD, K_ZERO_THRESHOLD * 2, -2]), [1, 1, 1, 2, 1], 'Zero: 0 and NaN take the default');
+  t.same(
+    leaves(zero, [0, null, -K_ZERO_THRESHOLD, K_ZERO_THRESHOLD * 2, -2]),
+    [1, 1, 1, 2, 1],
+    'Zero: 0 and NaN take the default',
+  );
   const nan = oneSplit('lightgbm', (b) => b.setSplit(0, 0, Infinity, 1, 2, false, 1, MISSING_NAN));
   t.same(leaves(nan, [null, 1e308, Number.MAX_VALUE, 0]), [2, 1, 1, 1], 'NaN: NaN to the default; +inf threshold');
-  const categorical = oneSplit('lightgbm', (b) => b.setCategoricalSplit(0, 0, b.addCategorySetFromBits([0b1010]), 1, 2, true, 1));
-  t.same(leaves(categorical, [1, 3, 1.75, 0, -1, -0.5, null, 32]), [1, 1, 1, 2, 2, 2, 2, 2], 'listed codes go left; NaN and negatives right; -0.5 acts as 0');
+  const categorical = oneSplit('lightgbm', (b) =>
+    b.setCategoricalSplit(0, 0, b.addCategorySetFromBits([0b1010]), 1, 2, true, 1),
+  );
+  t.same(
+    leaves(categorical, [1, 3, 1.75, 0, -1, -0.5, null, 32]),
+    [1, 1, 1, 2, 2, 2, 2, 2],
+    'listed codes go left; NaN and negatives right; -0.5 acts as 0',
+  );
   t.end();
 });
 

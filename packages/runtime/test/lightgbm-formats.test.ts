@@ -19,7 +19,12 @@ function fixture(name: string): { text: string; json: string; rows: (number | nu
   const dir = join(root, name);
   const input = JSON.parse(readText(join(dir, 'input.json'))) as { rows: (number | null)[][] };
   const expected = JSON.parse(readText(join(dir, 'expected.json'))) as { raw: (number | number[])[] };
-  return { text: readText(join(dir, 'model.txt')), json: readText(join(dir, 'model.json')), rows: input.rows, raw: expected.raw };
+  return {
+    text: readText(join(dir, 'model.txt')),
+    json: readText(join(dir, 'model.json')),
+    rows: input.rows,
+    raw: expected.raw,
+  };
 }
 
 const regression = fixture('huber');
@@ -53,7 +58,10 @@ for (const [objective, convert] of single) {
 }
 
 t.test('multiclassova applies a sigmoid per class', async (t) => {
-  const text = multiclass.text.replace('objective=multiclass num_class:3', 'objective=multiclassova num_class:3 sigmoid:1.5');
+  const text = multiclass.text.replace(
+    'objective=multiclass num_class:3',
+    'objective=multiclassova num_class:3 sigmoid:1.5',
+  );
   const model = loadModel(text);
   t.equal(model.predictionWidth, 3);
   for (let r = 0; r < 30; r++) {
@@ -75,7 +83,8 @@ t.test('model.json and model.txt give the same trees, including categorical sets
     for (let s = 0; s + 1 < e.categories.offset.length; s++) {
       const codes: number[] = [];
       for (let w = e.categories.offset[s]!; w < e.categories.offset[s + 1]!; w++) {
-        for (let b = 0; b < 32; b++) if ((e.categories.bits[w]! >>> b) & 1) codes.push((w - e.categories.offset[s]!) * 32 + b);
+        for (let b = 0; b < 32; b++)
+          if ((e.categories.bits[w]! >>> b) & 1) codes.push((w - e.categories.offset[s]!) * 32 + b);
       }
       out.push(codes);
     }
@@ -118,14 +127,34 @@ t.test('refuses damaged model.txt files with typed errors', async (t) => {
     ['a threshold that is not a number', 'MODEL_TRUNCATED', replaceInTree0(/threshold=0 /, 'threshold=zero ')],
     ['a child index out of range', 'MODEL_CHILD_OUT_OF_RANGE', replaceInTree0(/left_child=3 /, 'left_child=300 ')],
     ['a leaf index out of range', 'MODEL_TRUNCATED', replaceInTree0(/left_child=3 /, 'left_child=-99 ')],
-    ['a split feature beyond max_feature_idx', 'MODEL_FEATURE_OUT_OF_RANGE', replaceInTree0(/split_feature=8 /, 'split_feature=12 ')],
-    ['cat_boundaries past cat_threshold', 'MODEL_CATEGORY_INVALID', replaceInTree0(/cat_boundaries=0 1/, 'cat_boundaries=0 90')],
-    ['a category set index beyond num_cat', 'MODEL_CATEGORY_INVALID', replaceInTree0(/decision_type=1 2/, 'decision_type=1 3')],
+    [
+      'a split feature beyond max_feature_idx',
+      'MODEL_FEATURE_OUT_OF_RANGE',
+      replaceInTree0(/split_feature=8 /, 'split_feature=12 '),
+    ],
+    [
+      'cat_boundaries past cat_threshold',
+      'MODEL_CATEGORY_INVALID',
+      replaceInTree0(/cat_boundaries=0 1/, 'cat_boundaries=0 90'),
+    ],
+    [
+      'a category set index beyond num_cat',
+      'MODEL_CATEGORY_INVALID',
+      replaceInTree0(/decision_type=1 2/, 'decision_type=1 3'),
+    ],
     ['an unknown objective', 'MODEL_OBJECTIVE_UNKNOWN', text.replace('objective=regression', 'objective=lambda_magic')],
-    ['fewer feature names than features', 'MODEL_TRUNCATED', text.replace('feature_names=f0_normal_nan ', 'feature_names=')],
+    [
+      'fewer feature names than features',
+      'MODEL_TRUNCATED',
+      text.replace('feature_names=f0_normal_nan ', 'feature_names='),
+    ],
   ];
   for (const [what, code, damaged] of cases) {
-    t.equal(codeOf(() => loadModel(damaged)), code === '' ? undefined : code, what);
+    t.equal(
+      codeOf(() => loadModel(damaged)),
+      code === '' ? undefined : code,
+      what,
+    );
   }
 });
 
@@ -146,18 +175,46 @@ t.test('refuses damaged dump_model() JSON with typed errors', async (t) => {
     ['an empty category list', 'MODEL_CATEGORY_INVALID', damaged(json, (m) => (root0(m)['threshold'] = ''))],
     ['no tree_structure', 'MODEL_TRUNCATED', damaged(json, (m) => delete m['tree_info'][5]['tree_structure'])],
     ['no right child', 'MODEL_TRUNCATED', damaged(json, (m) => delete root0(m)['right_child'])],
-    ['no leaf value', 'MODEL_TRUNCATED', damaged(json, (m) => delete root0(m)['left_child']['left_child']['left_child']['left_child']['leaf_value'])],
+    [
+      'no leaf value',
+      'MODEL_TRUNCATED',
+      damaged(json, (m) => delete root0(m)['left_child']['left_child']['left_child']['left_child']['leaf_value']),
+    ],
     ['a null threshold', 'MODEL_TRUNCATED', damaged(json, (m) => (root0(m)['left_child']['threshold'] = null))],
-    ['an unknown decision_type', 'MODEL_FEATURE_UNSUPPORTED', damaged(json, (m) => (root0(m)['left_child']['decision_type'] = '<'))],
-    ['an unknown missing_type', 'MODEL_TRUNCATED', damaged(json, (m) => (root0(m)['left_child']['missing_type'] = 'Sometimes'))],
+    [
+      'an unknown decision_type',
+      'MODEL_FEATURE_UNSUPPORTED',
+      damaged(json, (m) => (root0(m)['left_child']['decision_type'] = '<')),
+    ],
+    [
+      'an unknown missing_type',
+      'MODEL_TRUNCATED',
+      damaged(json, (m) => (root0(m)['left_child']['missing_type'] = 'Sometimes')),
+    ],
     ['a wrong num_leaves', 'MODEL_TRUNCATED', damaged(json, (m) => (m['tree_info'][0]['num_leaves'] = 30))],
-    ['a split feature beyond max_feature_idx', 'MODEL_FEATURE_OUT_OF_RANGE', damaged(json, (m) => (root0(m)['left_child']['split_feature'] = 10))],
+    [
+      'a split feature beyond max_feature_idx',
+      'MODEL_FEATURE_OUT_OF_RANGE',
+      damaged(json, (m) => (root0(m)['left_child']['split_feature'] = 10)),
+    ],
     ['an unknown objective', 'MODEL_OBJECTIVE_UNKNOWN', damaged(json, (m) => (m['objective'] = 'binary'))],
     ['a multiclass model missing a tree', 'MODEL_TRUNCATED', damaged(mc, (m) => m['tree_info'].pop())],
-    ['num_tree_per_iteration not matching num_class', 'MODEL_TRUNCATED', damaged(mc, (m) => (m['num_tree_per_iteration'] = 2))],
-    ['a subtree that contains itself', 'MODEL_CYCLE', damaged(json, (m) => (root0(m)['left_child']['right_child'] = root0(m)))],
+    [
+      'num_tree_per_iteration not matching num_class',
+      'MODEL_TRUNCATED',
+      damaged(mc, (m) => (m['num_tree_per_iteration'] = 2)),
+    ],
+    [
+      'a subtree that contains itself',
+      'MODEL_CYCLE',
+      damaged(json, (m) => (root0(m)['left_child']['right_child'] = root0(m))),
+    ],
   ];
   for (const [what, code, model] of cases) {
-    t.equal(codeOf(() => loadModel(model)), code === '' ? undefined : code, what);
+    t.equal(
+      codeOf(() => loadModel(model)),
+      code === '' ? undefined : code,
+      what,
+    );
   }
 });

@@ -66,7 +66,11 @@ for (const name of cases) {
       // every 10th from model.txt and from the 1000-tree case); the rows include edge values of every kind.
       const step = file === 'model.txt' || name === 'deep_1000_trees' ? 10 : 3;
       const picked = input.rows.map((_, r) => r).filter((r) => r % step === 0);
-      const contributions = model.predictBatch(picked.map((r) => input.rows[r]!), input.feature_names.length, 'contrib');
+      const contributions = model.predictBatch(
+        picked.map((r) => input.rows[r]!),
+        input.feature_names.length,
+        'contrib',
+      );
       const stride = model.numOutputs * (model.numFeatures + 1);
       t.equal(stride * input.rows.length, contrib.length, 'num_class * (F + 1) contributions per row');
       // Relative to the row's largest contribution, so that near-zero entries are held to the same absolute scale.

@@ -26,8 +26,16 @@ t.test('loads text, parsed JSON and get_dump strings to the same margins', (t) =
   const strings = (JSON.parse(dumpText) as unknown[]).map((tree) => JSON.stringify(tree));
   const dump = loadModel(strings, { featureNames: input.feature_names, baseScore: 0.5, objective: 'binary:logitraw' });
   const base = Number(JSON.parse(modelText).learner.learner_model_param.base_score.replace(/[[\]]/g, ''));
-  const dumpWithBase = loadModel(strings, { featureNames: input.feature_names, baseScore: base, objective: 'binary:logitraw' });
-  t.same(dumpWithBase.predictBatch(input.rows, 9, 'margin'), fromText, 'dump + the model base score gives the same bits');
+  const dumpWithBase = loadModel(strings, {
+    featureNames: input.feature_names,
+    baseScore: base,
+    objective: 'binary:logitraw',
+  });
+  t.same(
+    dumpWithBase.predictBatch(input.rows, 9, 'margin'),
+    fromText,
+    'dump + the model base score gives the same bits',
+  );
   t.equal(dump.format, 'xgboost-dump');
   t.end();
 });

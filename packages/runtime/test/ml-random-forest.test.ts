@@ -14,9 +14,11 @@ interface Forest {
   predict(X: number[][]): number[];
   toJSON(): Record<string, unknown>;
 }
-const RandomForestRegression = (ml as unknown as {
-  RandomForestRegression: new (options: Record<string, unknown>) => Forest;
-}).RandomForestRegression;
+const RandomForestRegression = (
+  ml as unknown as {
+    RandomForestRegression: new (options: Record<string, unknown>) => Forest;
+  }
+).RandomForestRegression;
 
 const root = fileURLToPath(new URL('../../../fixtures/ml-random-forest/', import.meta.url));
 
@@ -47,7 +49,9 @@ function syntheticData(seed: number, rows: number, features: number): { X: numbe
     return state / 2 ** 32;
   };
   const X = Array.from({ length: rows }, () =>
-    Array.from({ length: features }, (_, f) => (f === 0 ? Math.floor(next() * 6) : f === 1 ? (next() < 0.2 ? 0 : next() * 10 - 5) : next() * 1000)),
+    Array.from({ length: features }, (_, f) =>
+      f === 0 ? Math.floor(next() * 6) : f === 1 ? (next() < 0.2 ? 0 : next() * 10 - 5) : next() * 1000,
+    ),
   );
   const y = X.map((row) => row[0]! * 2 + Math.sin(row[1]!) + row[2]! / 500 + next() * 0.1);
   return { X, y };
@@ -109,7 +113,13 @@ for (const [i, options] of trainings.entries()) {
 
 t.test('the median forest exposes one margin per tree and predicts their lower median', async (t) => {
   const { X, y } = syntheticData(3, 60, 3);
-  const forest = new RandomForestRegression({ seed: 9, noOOB: true, nEstimators: 4, selectionMethod: 'median', treeOptions: { maxDepth: 4 } });
+  const forest = new RandomForestRegression({
+    seed: 9,
+    noOOB: true,
+    nEstimators: 4,
+    selectionMethod: 'median',
+    treeOptions: { maxDepth: 4 },
+  });
   forest.train(X, y);
   const model = loadModel(forest.toJSON());
   t.equal(model.numOutputs, 4);
@@ -147,34 +157,74 @@ t.test('refuses damaged or unsupported forests with typed errors', async (t) => 
   const good = (): Record<string, any> => JSON.parse(JSON.stringify(forest.toJSON())) as Record<string, any>;
   const firstSplit = (m: Record<string, any>): Record<string, any> => m['baseModel'].estimators[0].root;
 
-  t.equal(codeOf(() => loadModel(good())), undefined, 'the untouched forest loads');
+  t.equal(
+    codeOf(() => loadModel(good())),
+    undefined,
+    'the untouched forest loads',
+  );
   const classifier = good();
   classifier['name'] = 'RFClassifier';
-  t.equal(codeOf(() => loadModel(classifier)), 'MODEL_FEATURE_UNSUPPORTED', 'classifier');
+  t.equal(
+    codeOf(() => loadModel(classifier)),
+    'MODEL_FEATURE_UNSUPPORTED',
+    'classifier',
+  );
   const selection = good();
   selection['selectionMethod'] = 'mode';
-  t.equal(codeOf(() => loadModel(selection)), 'MODEL_OBJECTIVE_UNKNOWN', 'unknown selectionMethod');
+  t.equal(
+    codeOf(() => loadModel(selection)),
+    'MODEL_OBJECTIVE_UNKNOWN',
+    'unknown selectionMethod',
+  );
   const noEstimators = good();
   delete noEstimators['baseModel'].estimators;
-  t.equal(codeOf(() => loadModel(noEstimators)), 'MODEL_TRUNCATED', 'missing estimators');
+  t.equal(
+    codeOf(() => loadModel(noEstimators)),
+    'MODEL_TRUNCATED',
+    'missing estimators',
+  );
   const fewer = good();
   fewer['baseModel'].estimators.pop();
-  t.equal(codeOf(() => loadModel(fewer)), 'MODEL_TRUNCATED', 'fewer estimators than nEstimators');
+  t.equal(
+    codeOf(() => loadModel(fewer)),
+    'MODEL_TRUNCATED',
+    'fewer estimators than nEstimators',
+  );
   const column = good();
   firstSplit(column)['splitColumn'] = 9;
-  t.equal(codeOf(() => loadModel(column)), 'MODEL_FEATURE_OUT_OF_RANGE', 'splitColumn beyond the tree columns');
+  t.equal(
+    codeOf(() => loadModel(column)),
+    'MODEL_FEATURE_OUT_OF_RANGE',
+    'splitColumn beyond the tree columns',
+  );
   const split = good();
   firstSplit(split)['splitValue'] = null;
-  t.equal(codeOf(() => loadModel(split)), 'MODEL_THRESHOLD_NOT_FINITE', 'splitValue lost to null (NaN in JSON)');
+  t.equal(
+    codeOf(() => loadModel(split)),
+    'MODEL_THRESHOLD_NOT_FINITE',
+    'splitValue lost to null (NaN in JSON)',
+  );
   const child = good();
   delete firstSplit(child)['left'];
-  t.equal(codeOf(() => loadModel(child)), 'MODEL_TRUNCATED', 'missing child');
+  t.equal(
+    codeOf(() => loadModel(child)),
+    'MODEL_TRUNCATED',
+    'missing child',
+  );
   const leaf = good();
   const leafNode = firstSplit(leaf)['right'];
   leafNode['left'] = undefined;
   leafNode['distribution'] = 'x';
-  t.equal(codeOf(() => loadModel(leaf)), 'MODEL_TRUNCATED', 'non-numeric leaf');
+  t.equal(
+    codeOf(() => loadModel(leaf)),
+    'MODEL_TRUNCATED',
+    'non-numeric leaf',
+  );
   const cyclic = good();
   firstSplit(cyclic)['right'] = firstSplit(cyclic);
-  t.equal(codeOf(() => loadModel(cyclic)), 'MODEL_CYCLE', 'a node that contains itself');
+  t.equal(
+    codeOf(() => loadModel(cyclic)),
+    'MODEL_CYCLE',
+    'a node that contains itself',
+  );
 });

@@ -45,9 +45,28 @@ t.test('predict returns numbers for margin and prediction, F + 1 contributions w
 t.test('rows as typed arrays, with null / undefined / NaN for missing, short rows, or objects keyed by name', (t) => {
   const row = input.rows.find((r) => r.includes(null))!;
   const margin = (expected.margin as number[])[input.rows.indexOf(row)];
-  t.equal(model.predict(Float64Array.from(row, (v) => (v === null ? NaN : v)), 'margin'), margin);
-  t.equal(model.predict(Float32Array.from(row, (v) => (v === null ? NaN : v)), 'margin'), margin, 'float32 input is cast anyway');
-  t.equal(model.predict(row.map((v) => (v === null ? undefined : v)), 'margin'), margin);
+  t.equal(
+    model.predict(
+      Float64Array.from(row, (v) => (v === null ? NaN : v)),
+      'margin',
+    ),
+    margin,
+  );
+  t.equal(
+    model.predict(
+      Float32Array.from(row, (v) => (v === null ? NaN : v)),
+      'margin',
+    ),
+    margin,
+    'float32 input is cast anyway',
+  );
+  t.equal(
+    model.predict(
+      row.map((v) => (v === null ? undefined : v)),
+      'margin',
+    ),
+    margin,
+  );
   const named: Record<string, number | null> = {};
   input.feature_names.forEach((name, j) => (named[name] = row[j]!));
   t.equal(model.predict(named, 'margin'), margin);

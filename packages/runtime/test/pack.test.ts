@@ -25,7 +25,10 @@ t.before(() => {
   if (tarball === undefined) throw new Error('npm pack wrote no tarball');
   mkdirSync(project);
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true }));
-  execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--silent', join(work, tarball)], { cwd: project, env });
+  execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--silent', join(work, tarball)], {
+    cwd: project,
+    env,
+  });
 });
 
 function node(file: string, source: string): string {
@@ -51,7 +54,12 @@ t.test('the tarball ships dist and README, no sources or tests', (t) => {
 });
 
 t.test('works from import in the installed project', (t) => {
-  const out = node('check.mjs', script("import { loadModel } from '@seattle-energy/runtime';\nimport { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);"));
+  const out = node(
+    'check.mjs',
+    script(
+      "import { loadModel } from '@seattle-energy/runtime';\nimport { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);",
+    ),
+  );
   t.same(JSON.parse(out), ['xgboost-json', expected.margin[0]]);
   t.end();
 });
@@ -65,7 +73,17 @@ t.test('works from require in the installed project (Node >= 20.19 requires ESM)
 t.test('type-checks against the shipped declarations', (t) => {
   writeFileSync(
     join(project, 'tsconfig.json'),
-    JSON.stringify({ compilerOptions: { strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', noEmit: true, types: [] }, files: ['check.ts'] }),
+    JSON.stringify({
+      compilerOptions: {
+        strict: true,
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        target: 'ES2022',
+        noEmit: true,
+        types: [],
+      },
+      files: ['check.ts'],
+    }),
   );
   writeFileSync(
     join(project, 'check.ts'),
@@ -87,7 +105,10 @@ export function code(error: unknown): TreeModelErrorCode | undefined {
   const result = spawnSync(process.execPath, [tsc, '-p', project], { encoding: 'utf8' });
   t.equal(result.status, 0, result.stdout + result.stderr);
   const broken = join(project, 'tsconfig.json');
-  writeFileSync(join(project, 'check.ts'), "import { loadModel } from '@seattle-energy/runtime';\nconst n: string = loadModel('{}').numTrees;\nvoid n;\n");
+  writeFileSync(
+    join(project, 'check.ts'),
+    "import { loadModel } from '@seattle-energy/runtime';\nconst n: string = loadModel('{}').numTrees;\nvoid n;\n",
+  );
   const failing = spawnSync(process.execPath, [tsc, '-p', broken], { encoding: 'utf8' });
   t.not(failing.status, 0, 'a type error in the consumer is caught (the types are really in use)');
   t.end();

@@ -20,7 +20,9 @@ const cases = readdirSync(root)
   .sort();
 
 t.test('the fixture set covers every estimator', async (t) => {
-  const kinds = new Set(cases.map((name) => (JSON.parse(readText(join(root, name, 'model.json'))) as { estimator: string }).estimator));
+  const kinds = new Set(
+    cases.map((name) => (JSON.parse(readText(join(root, name, 'model.json'))) as { estimator: string }).estimator),
+  );
   t.same([...kinds].sort(), [
     'ExtraTreesRegressor',
     'GradientBoostingRegressor',
@@ -32,7 +34,10 @@ t.test('the fixture set covers every estimator', async (t) => {
 for (const name of cases) {
   t.test(`${name} matches scikit-learn`, async (t) => {
     const dir = join(root, name);
-    const input = JSON.parse(readText(join(dir, 'input.json'))) as { feature_names: string[]; rows: (number | null)[][] };
+    const input = JSON.parse(readText(join(dir, 'input.json'))) as {
+      feature_names: string[];
+      rows: (number | null)[][];
+    };
     const expected = JSON.parse(readText(join(dir, 'expected.json'))) as { margin: number[]; prediction: number[] };
     const model = loadModel(readText(join(dir, 'model.json')));
     t.equal(model.format, 'sklearn-json');
@@ -95,18 +100,42 @@ t.test('refuses damaged exports with typed errors', async (t) => {
     ['short value array', 'MODEL_TRUNCATED', damaged(forest, (m) => m['trees'][0]['value'].pop())],
     ['missing init', 'MODEL_TRUNCATED', damaged(forest, (m) => delete m['init'])],
     ['dtype contradicting the estimator', 'MODEL_TRUNCATED', damaged(forest, (m) => (m['input_dtype'] = 'float64'))],
-    ['threshold that is not a number', 'MODEL_THRESHOLD_NOT_FINITE', damaged(forest, (m) => (m['trees'][0]['threshold'][0] = 'NaN'))],
-    ['child index out of range', 'MODEL_CHILD_OUT_OF_RANGE', damaged(forest, (m) => (m['trees'][0]['children_left'][0] = 99999))],
+    [
+      'threshold that is not a number',
+      'MODEL_THRESHOLD_NOT_FINITE',
+      damaged(forest, (m) => (m['trees'][0]['threshold'][0] = 'NaN')),
+    ],
+    [
+      'child index out of range',
+      'MODEL_CHILD_OUT_OF_RANGE',
+      damaged(forest, (m) => (m['trees'][0]['children_left'][0] = 99999)),
+    ],
     ['child pointing back to the root', 'MODEL_CYCLE', damaged(forest, (m) => (m['trees'][0]['children_left'][1] = 0))],
-    ['feature beyond n_features', 'MODEL_FEATURE_OUT_OF_RANGE', damaged(forest, (m) => (m['trees'][0]['feature'][0] = 10))],
+    [
+      'feature beyond n_features',
+      'MODEL_FEATURE_OUT_OF_RANGE',
+      damaged(forest, (m) => (m['trees'][0]['feature'][0] = 10)),
+    ],
     ['unknown link', 'MODEL_OBJECTIVE_UNKNOWN', damaged(hist, (m) => (m['link'] = 'logit'))],
-    ['short category bitset', 'MODEL_CATEGORY_INVALID', damaged(hist, (m) => m['trees'][0]['left_category_bitsets'][0].pop())],
-    ['negative bitset word', 'MODEL_CATEGORY_INVALID', damaged(hist, (m) => (m['known_category_bitsets']['5'][0] = -1))],
+    [
+      'short category bitset',
+      'MODEL_CATEGORY_INVALID',
+      damaged(hist, (m) => m['trees'][0]['left_category_bitsets'][0].pop()),
+    ],
+    [
+      'negative bitset word',
+      'MODEL_CATEGORY_INVALID',
+      damaged(hist, (m) => (m['known_category_bitsets']['5'][0] = -1)),
+    ],
     ['missing known categories', 'MODEL_CATEGORY_INVALID', damaged(hist, (m) => (m['known_category_bitsets'] = {}))],
     ['missing is_categorical', 'MODEL_TRUNCATED', damaged(hist, (m) => delete m['trees'][2]['is_categorical'])],
   ];
   for (const [what, code, model] of cases) {
-    t.equal(codeOf(() => loadModel(model)), code === '' ? undefined : code, what);
+    t.equal(
+      codeOf(() => loadModel(model)),
+      code === '' ? undefined : code,
+      what,
+    );
   }
 });
 
@@ -134,9 +163,15 @@ t.test('refuses missing values where scikit-learn 1.2 does, instead of inventing
     t.type(model.predict(row), 'number', `${name} predicts a complete row`);
     row[2] = NaN;
     t.throws(() => model.predict(row), { name: 'RangeError', message: /feature 2 is missing/ }, `${name}: NaN`);
-    t.throws(() => model.predictBatch([row.map((v, j) => (j === 2 ? null : v))], source.n_features), RangeError, `${name}: null`);
+    t.throws(
+      () => model.predictBatch([row.map((v, j) => (j === 2 ? null : v))], source.n_features),
+      RangeError,
+      `${name}: null`,
+    );
     t.throws(() => model.predictBatch(new Float64Array(2), 2), RangeError, `${name}: missing trailing columns`);
   }
-  const hist = JSON.parse(readText(join(root, 'hist_gradient_boosting_nan_categorical', 'model.json'))) as { missing_values: string };
+  const hist = JSON.parse(readText(join(root, 'hist_gradient_boosting_nan_categorical', 'model.json'))) as {
+    missing_values: string;
+  };
   t.equal(hist.missing_values, 'route', 'HistGradientBoosting learned where missing values go');
 });

@@ -23,9 +23,19 @@ t.test('LEB128 and float32 encodings (examples from the specification and edge v
 t.test('a written module validates, exports its memory and runs', async (t) => {
   // f(a: i32) -> f32: memory[a] as f32, plus 0.25
   const body = new ByteWriter()
-    .byte(OP.localGet).unsigned(0).byte(OP.f32Load).memarg(2, 0)
-    .byte(OP.f32Const).f32(0.25).byte(OP.f32Add);
-  const module = wasmModule({ types: [[[I32], [F32]]], functions: [{ type: 0, locals: [], body }], memoryPages: 1, exports: { f: 0 } });
+    .byte(OP.localGet)
+    .unsigned(0)
+    .byte(OP.f32Load)
+    .memarg(2, 0)
+    .byte(OP.f32Const)
+    .f32(0.25)
+    .byte(OP.f32Add);
+  const module = wasmModule({
+    types: [[[I32], [F32]]],
+    functions: [{ type: 0, locals: [], body }],
+    memoryPages: 1,
+    exports: { f: 0 },
+  });
   t.ok(WebAssembly.validate(module));
   const instance = new WebAssembly.Instance(new WebAssembly.Module(module));
   const memory = instance.exports['memory'] as WebAssembly.Memory;

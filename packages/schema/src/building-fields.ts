@@ -1,7 +1,10 @@
 import { categoryNames } from './vocabulary.js';
 
 /** The bounding box a building's coordinates must fall in: the City of Seattle's limits, rounded outwards. */
-export const seattleBounds = { latitude: { min: 47.48, max: 47.74 }, longitude: { min: -122.44, max: -122.22 } } as const;
+export const seattleBounds = {
+  latitude: { min: 47.48, max: 47.74 },
+  longitude: { min: -122.44, max: -122.22 },
+} as const;
 
 /** The largest floor area accepted, in square feet: far above any building on Earth, low enough to catch unit slips. */
 export const maxFloorArea = 100_000_000;
@@ -37,7 +40,8 @@ const area = `a floor area in square feet: a number greater than 0 and at most $
  */
 export function describeBuildingFields(currentYear: number): readonly BuildingFieldDoc[] {
   // Validation reads these on every request; they only change with the year.
-  if (cachedDocs?.year !== currentYear) cachedDocs = { year: currentYear, docs: Object.freeze(defineFieldDocs(currentYear)) };
+  if (cachedDocs?.year !== currentYear)
+    cachedDocs = { year: currentYear, docs: Object.freeze(defineFieldDocs(currentYear)) };
   return cachedDocs.docs;
 }
 
@@ -108,7 +112,7 @@ function defineFieldDocs(currentYear: number): BuildingFieldDoc[] {
       name: 'buildingType',
       required: false,
       type: 'string',
-      description: 'The city\'s building type. Multifamily types are out of scope and refused.',
+      description: "The city's building type. Multifamily types are out of scope and refused.",
       rule: `one of the non-residential building types: ${list(categoryNames('buildingType'))}`,
       example: 'NonResidential',
     },

@@ -36,11 +36,16 @@ async function readManifest(directory: string): Promise<ModelBundle> {
 
 async function locate(modelsDir: string, text: string): Promise<string> {
   const { name, version } = reference(text);
-  const versions = (await findBundles(modelsDir)).filter((b) => b.name === name).sort((a, b) => compareVersions(a.version, b.version));
+  const versions = (await findBundles(modelsDir))
+    .filter((b) => b.name === name)
+    .sort((a, b) => compareVersions(a.version, b.version));
   const found = version === undefined ? versions.at(-1) : versions.find((b) => b.version === version);
   if (found === undefined) {
     const known = versions.map((b) => b.version).join(', ');
-    throw new BundleError('MODEL_NOT_FOUND', `no bundle ${text} under ${modelsDir}${known === '' ? '' : ` (versions of ${name}: ${known})`}`);
+    throw new BundleError(
+      'MODEL_NOT_FOUND',
+      `no bundle ${text} under ${modelsDir}${known === '' ? '' : ` (versions of ${name}: ${known})`}`,
+    );
   }
   return found.directory;
 }
@@ -49,10 +54,23 @@ async function list(modelsDir: string): Promise<string> {
   const rows = [['NAME', 'VERSION', 'TARGET', 'FEATURES', 'CREATED']];
   for (const { directory } of await findBundles(modelsDir)) {
     const m = await readManifest(directory);
-    rows.push([m.name, m.version, `${m.target.column} (${m.target.unit})`, String(m.features.length), m.createdAt ?? '']);
+    rows.push([
+      m.name,
+      m.version,
+      `${m.target.column} (${m.target.unit})`,
+      String(m.features.length),
+      m.createdAt ?? '',
+    ]);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((cell, i) => cell.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 async function show(modelsDir: string, text: string): Promise<string> {
@@ -77,7 +95,8 @@ async function show(modelsDir: string, text: string): Promise<string> {
 }
 
 async function verify(modelsDir: string, text: string | undefined): Promise<string> {
-  const directories = text === undefined ? (await findBundles(modelsDir)).map((b) => b.directory) : [await locate(modelsDir, text)];
+  const directories =
+    text === undefined ? (await findBundles(modelsDir)).map((b) => b.directory) : [await locate(modelsDir, text)];
   if (directories.length === 0) throw new BundleError('BUNDLE_NOT_FOUND', `no bundle under ${modelsDir}`);
   const lines: string[] = [];
   for (const directory of directories) {
@@ -101,18 +120,29 @@ interface ImportOptions {
 
 async function importBundle(modelsDir: string, o: ImportOptions): Promise<string> {
   const directory = join(modelsDir, o.name, o.version);
-  if (await stat(directory).then(() => true, () => false)) {
-    throw new BundleError('BUNDLE_EXISTS', `${directory} already exists: a published version is never overwritten; pick a new --version`);
+  if (
+    await stat(directory).then(
+      () => true,
+      () => false,
+    )
+  ) {
+    throw new BundleError(
+      'BUNDLE_EXISTS',
+      `${directory} already exists: a published version is never overwritten; pick a new --version`,
+    );
   }
   const spec = JSON.parse(await readFile(o.features, 'utf8')) as Record<string, unknown>;
   const modelText = await readFile(o.model, 'utf8');
   const parsed = JSON.parse(modelText) as { version?: unknown };
   const format = detectFormat(parsed);
   const xgboostVersion = Array.isArray(parsed.version) ? parsed.version.join('.') : undefined;
-  const framework = spec['framework'] ?? (xgboostVersion === undefined ? undefined : { name: 'xgboost', version: xgboostVersion });
+  const framework =
+    spec['framework'] ?? (xgboostVersion === undefined ? undefined : { name: 'xgboost', version: xgboostVersion });
   const order = describeBuildingFields(new Date().getUTCFullYear()).map((f) => f.name);
   const features = (spec['features'] ?? []) as ModelBundle['features'];
-  const inputs = [...new Set(features.flatMap((f) => featureInputs(f.encoding)))].sort((a, b) => order.indexOf(a) - order.indexOf(b));
+  const inputs = [...new Set(features.flatMap((f) => featureInputs(f.encoding)))].sort(
+    (a, b) => order.indexOf(a) - order.indexOf(b),
+  );
   const { createHash } = await import('node:crypto');
   const manifest = {
     formatVersion: 1,
@@ -167,8 +197,16 @@ export async function runModelsCli(argv: readonly string[], defaultModelsDir: st
     else if (command === 'show' && rest.length === 1) out = await show(modelsDir, rest[0]!);
     else if (command === 'verify' && rest.length <= 1) out = await verify(modelsDir, rest[0]);
     else if (command === 'import') {
-      const [name, version, model, features, golden] = ['name', 'version', 'model', 'features', 'golden'].map((n) => option(rest, n));
-      if (name === undefined || version === undefined || model === undefined || features === undefined || rest.length > 0) {
+      const [name, version, model, features, golden] = ['name', 'version', 'model', 'features', 'golden'].map((n) =>
+        option(rest, n),
+      );
+      if (
+        name === undefined ||
+        version === undefined ||
+        model === undefined ||
+        features === undefined ||
+        rest.length > 0
+      ) {
         return { exitCode: 2, stdout: '', stderr: `${usage}\n` };
       }
       out = await importBundle(modelsDir, { name, version, model, features, golden });

@@ -19,8 +19,7 @@ export interface Warning {
 
 /** The result of `validateBuilding`: a value, never an exception. */
 export type BuildingValidation =
-  | { ok: true; building: Building; warnings: Warning[] }
-  | { ok: false; errors: ValidationIssue[] };
+  { ok: true; building: Building; warnings: Warning[] } | { ok: false; errors: ValidationIssue[] };
 
 const useSlots = ['largest', 'secondLargest', 'thirdLargest'] as const;
 const categoryFields: readonly [keyof Building & string, CategoryField][] = [
@@ -72,7 +71,10 @@ export function validateBuilding(input: unknown): BuildingValidation {
       if (doc === undefined) {
         const guess = closestName(name, [...rules.keys()]);
         const hint = guess === undefined ? '' : ` (did you mean "${guess}"?)`;
-        errors.push({ path: name, message: `unknown field "${name}"${hint}; accepted fields: ${[...rules.keys()].join(', ')}` });
+        errors.push({
+          path: name,
+          message: `unknown field "${name}"${hint}; accepted fields: ${[...rules.keys()].join(', ')}`,
+        });
       } else if (raw[name] === undefined) {
         errors.push({ path: name, message: `${name} is required: ${doc.rule}` });
       } else {
@@ -106,7 +108,11 @@ export function validateBuilding(input: unknown): BuildingValidation {
     } else {
       building[name] = match.name;
       if (match.viaAlias) {
-        warnings.push({ field: name, code: 'CATEGORY_ALIAS', message: `${name} "${value}" was read as "${match.name}"` });
+        warnings.push({
+          field: name,
+          code: 'CATEGORY_ALIAS',
+          message: `${name} "${value}" was read as "${match.name}"`,
+        });
       }
     }
   }
@@ -133,7 +139,10 @@ export function validateBuilding(input: unknown): BuildingValidation {
       errors.push({ path: areaName, message: `${areaName} needs ${typeName}: say which use this floor area is for` });
     }
     if (present && previous !== undefined && !(`${previous}PropertyUseType` in raw)) {
-      errors.push({ path: typeName, message: `${typeName} needs ${previous}PropertyUseType: fill the use types from the largest down` });
+      errors.push({
+        path: typeName,
+        message: `${typeName} needs ${previous}PropertyUseType: fill the use types from the largest down`,
+      });
     }
     if (area !== undefined && rankedAbove !== undefined && area > rankedAbove.area) {
       errors.push({
@@ -150,7 +159,10 @@ export function validateBuilding(input: unknown): BuildingValidation {
   const hasLongitude = 'longitude' in raw && raw['longitude'] !== undefined;
   if (hasLatitude !== hasLongitude) {
     const missing = hasLatitude ? 'longitude' : 'latitude';
-    errors.push({ path: missing, message: `${missing} is required when ${hasLatitude ? 'latitude' : 'longitude'} is given: send both or neither` });
+    errors.push({
+      path: missing,
+      message: `${missing} is required when ${hasLatitude ? 'latitude' : 'longitude'} is given: send both or neither`,
+    });
   }
 
   if (errors.length > 0) {

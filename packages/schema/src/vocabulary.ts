@@ -58,8 +58,10 @@ for (const field of Object.keys(vocabulary.fields) as CategoryField[]) {
     }
     table.set(normalizeCategoryName(category.name), { kind: 'match', name: category.name, viaAlias: false });
   }
-  for (const [name, choices] of Object.entries(spec.ambiguous)) table.set(normalizeCategoryName(name), { kind: 'ambiguous', choices });
-  for (const name of vocabulary.outOfScope[field] ?? []) table.set(normalizeCategoryName(name), { kind: 'out-of-scope' });
+  for (const [name, choices] of Object.entries(spec.ambiguous))
+    table.set(normalizeCategoryName(name), { kind: 'ambiguous', choices });
+  for (const name of vocabulary.outOfScope[field] ?? [])
+    table.set(normalizeCategoryName(name), { kind: 'out-of-scope' });
   lookup.set(field, table);
 }
 
@@ -82,7 +84,8 @@ export function categoryNames(field: CategoryField): readonly string[] {
  */
 export function matchCategory(field: CategoryField, value: string): CategoryMatch {
   const found = lookup.get(field)?.get(normalizeCategoryName(value));
-  if (found === undefined || normalizeCategoryName(value) === '') return { kind: 'unknown', accepted: categoryNames(field) };
+  if (found === undefined || normalizeCategoryName(value) === '')
+    return { kind: 'unknown', accepted: categoryNames(field) };
   return found;
 }
 

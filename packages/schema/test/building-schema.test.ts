@@ -5,10 +5,21 @@ import { buildingJsonSchema, describeBuildingFields, exampleBuilding } from '../
 const year = new Date().getUTCFullYear();
 
 t.test('the JSON Schema comes from the validator and documents every field', async (t) => {
-  const schema = buildingJsonSchema() as { $schema: string; properties: Record<string, Record<string, unknown>>; required: string[]; additionalProperties: boolean };
+  const schema = buildingJsonSchema() as {
+    $schema: string;
+    properties: Record<string, Record<string, unknown>>;
+    required: string[];
+    additionalProperties: boolean;
+  };
   t.equal(schema.$schema, 'https://json-schema.org/draft/2020-12/schema');
   t.equal(schema.additionalProperties, false);
-  t.same([...schema.required].sort(), ['neighborhood', 'numberOfFloors', 'primaryPropertyType', 'propertyGfaTotal', 'yearBuilt']);
+  t.same([...schema.required].sort(), [
+    'neighborhood',
+    'numberOfFloors',
+    'primaryPropertyType',
+    'propertyGfaTotal',
+    'yearBuilt',
+  ]);
   const fields = describeBuildingFields(year);
   t.same(Object.keys(schema.properties).sort(), fields.map((f) => f.name).sort());
   for (const field of fields) {
@@ -26,12 +37,15 @@ t.test('the JSON Schema comes from the validator and documents every field', asy
   });
 });
 
-t.test('a draft 2020-12 validator accepts the example and refuses what validateBuilding refuses on shape', async (t) => {
-  const ajv = new Ajv2020({ strict: true, allErrors: true });
-  const check = ajv.compile(buildingJsonSchema());
-  t.ok(check(exampleBuilding), JSON.stringify(check.errors));
-  t.notOk(check({ ...exampleBuilding, extra: 1 }));
-  t.notOk(check({ ...exampleBuilding, yearBuilt: '1927' }));
-  t.notOk(check({ ...exampleBuilding, energyStarScore: 101 }));
-  t.notOk(check({ ...exampleBuilding, latitude: 40 }));
-});
+t.test(
+  'a draft 2020-12 validator accepts the example and refuses what validateBuilding refuses on shape',
+  async (t) => {
+    const ajv = new Ajv2020({ strict: true, allErrors: true });
+    const check = ajv.compile(buildingJsonSchema());
+    t.ok(check(exampleBuilding), JSON.stringify(check.errors));
+    t.notOk(check({ ...exampleBuilding, extra: 1 }));
+    t.notOk(check({ ...exampleBuilding, yearBuilt: '1927' }));
+    t.notOk(check({ ...exampleBuilding, energyStarScore: 101 }));
+    t.notOk(check({ ...exampleBuilding, latitude: 40 }));
+  },
+);

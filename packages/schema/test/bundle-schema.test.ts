@@ -24,7 +24,8 @@ function committedBundles(): string[] {
   );
 }
 
-const readBundle = (file: string): Record<string, unknown> => JSON.parse(readFileSync(join(root, file), 'utf8')) as Record<string, unknown>;
+const readBundle = (file: string): Record<string, unknown> =>
+  JSON.parse(readFileSync(join(root, file), 'utf8')) as Record<string, unknown>;
 
 t.test('the two Seattle models are committed', async (t) => {
   const files = committedBundles();
@@ -40,7 +41,12 @@ for (const file of committedBundles()) {
   });
 
   t.test(`${file} sits in models/<name>/<version>/ and names its files beside it`, async (t) => {
-    const bundle = readBundle(file) as { name: string; version: string; model: { file: string }; golden: { file: string } };
+    const bundle = readBundle(file) as {
+      name: string;
+      version: string;
+      model: { file: string };
+      golden: { file: string };
+    };
     t.equal(file, join('models', bundle.name, bundle.version, 'bundle.json'));
     t.ok(existsSync(join(root, dirname(file), bundle.model.file)), 'model file exists');
     t.ok(existsSync(join(root, dirname(file), bundle.golden.file)), 'golden file exists');
@@ -51,14 +57,54 @@ t.test('the schema refuses what a bundle must not be', async (t) => {
   const [file] = committedBundles();
   const good = readBundle(file!);
   const broken: [string, (b: Record<string, any>) => void][] = [
-    ['an unknown encoding kind', (b) => { b.features[0].encoding = { kind: 'standardize', input: 'yearBuilt' }; }],
-    ['a feature reading an unknown input', (b) => { b.features[0].encoding = { kind: 'numeric', input: 'yearbuilt' }; }],
-    ['a short sha256', (b) => { b.model.sha256 = 'abc'; }],
-    ['a target transform other than log', (b) => { b.target.transform = 'log10'; }],
-    ['a missing createdAt', (b) => { delete b.createdAt; }],
-    ['an unknown top-level field', (b) => { b.extra = 1; }],
-    ['a stratum without halfWidth', (b) => { delete b.interval.strata[0].halfWidth; }],
-    ['a model file outside the bundle directory', (b) => { b.model.file = '../other/model.json'; }],
+    [
+      'an unknown encoding kind',
+      (b) => {
+        b.features[0].encoding = { kind: 'standardize', input: 'yearBuilt' };
+      },
+    ],
+    [
+      'a feature reading an unknown input',
+      (b) => {
+        b.features[0].encoding = { kind: 'numeric', input: 'yearbuilt' };
+      },
+    ],
+    [
+      'a short sha256',
+      (b) => {
+        b.model.sha256 = 'abc';
+      },
+    ],
+    [
+      'a target transform other than log',
+      (b) => {
+        b.target.transform = 'log10';
+      },
+    ],
+    [
+      'a missing createdAt',
+      (b) => {
+        delete b.createdAt;
+      },
+    ],
+    [
+      'an unknown top-level field',
+      (b) => {
+        b.extra = 1;
+      },
+    ],
+    [
+      'a stratum without halfWidth',
+      (b) => {
+        delete b.interval.strata[0].halfWidth;
+      },
+    ],
+    [
+      'a model file outside the bundle directory',
+      (b) => {
+        b.model.file = '../other/model.json';
+      },
+    ],
   ];
   for (const [label, breakIt] of broken) {
     const copy = structuredClone(good) as Record<string, any>;

@@ -15,7 +15,8 @@ const original = {
   sums: await readFile(join(bundleDir, files.sums), 'utf8'),
 };
 t.afterEach(async () => {
-  for (const key of Object.keys(files) as (keyof typeof files)[]) await writeFile(join(bundleDir, files[key]), original[key]);
+  for (const key of Object.keys(files) as (keyof typeof files)[])
+    await writeFile(join(bundleDir, files[key]), original[key]);
 });
 
 /** Writes a bundle file and seals the change into SHA256SUMS, as a bundle's maker would: the later checks must catch it. */
@@ -34,14 +35,30 @@ t.test('SHA256SUMS seals every file: a change to any of them is refused, bundle.
   ];
   t.not(manifest.interval, undefined, 'the manifest has an interval to alter');
   for (const [file, text] of changes) {
-    t.not(text, original[file === files.manifest ? 'manifest' : file === files.model ? 'model' : 'golden'], `${file} altered`);
+    t.not(
+      text,
+      original[file === files.manifest ? 'manifest' : file === files.model ? 'model' : 'golden'],
+      `${file} altered`,
+    );
     await writeFile(join(bundleDir, file), text);
     const error = await refusal(loadBundle(bundleDir));
     t.equal(error.code, 'BUNDLE_HASH_MISMATCH', `${file}: ${error.message}`);
-    t.match(error.message, new RegExp(`${file.replace('.', '\\.')} has sha256 [0-9a-f]{64} but .*SHA256SUMS expects [0-9a-f]{64}`));
-    await writeFile(join(bundleDir, file), original[file === files.manifest ? 'manifest' : file === files.model ? 'model' : 'golden']);
+    t.match(
+      error.message,
+      new RegExp(`${file.replace('.', '\\.')} has sha256 [0-9a-f]{64} but .*SHA256SUMS expects [0-9a-f]{64}`),
+    );
+    await writeFile(
+      join(bundleDir, file),
+      original[file === files.manifest ? 'manifest' : file === files.model ? 'model' : 'golden'],
+    );
   }
-  await writeFile(join(bundleDir, files.sums), original.sums.split('\n').filter((l) => !l.endsWith('  bundle.json')).join('\n'));
+  await writeFile(
+    join(bundleDir, files.sums),
+    original.sums
+      .split('\n')
+      .filter((l) => !l.endsWith('  bundle.json'))
+      .join('\n'),
+  );
   t.match((await refusal(loadBundle(bundleDir))).message, /SHA256SUMS does not list bundle\.json/);
   await writeFile(join(bundleDir, files.sums), '');
   t.equal((await refusal(loadBundle(bundleDir))).code, 'BUNDLE_HASH_MISMATCH', 'empty SHA256SUMS');
@@ -89,7 +106,10 @@ t.test('an encoded vector that does not reproduce is refused, naming the feature
   await writeSealed(files.golden, JSON.stringify(golden));
   const error = await refusal(loadBundle(bundleDir));
   t.equal(error.code, 'BUNDLE_GOLDEN_MISMATCH');
-  t.match(error.message, /row 0 \(building \d+\): feature 3 \(yearBuilt\) encodes to \d+, the training library gave 1234/);
+  t.match(
+    error.message,
+    /row 0 \(building \d+\): feature 3 \(yearBuilt\) encodes to \d+, the training library gave 1234/,
+  );
 });
 
 t.test('a feature list out of training order is refused', async (t) => {

@@ -27,7 +27,14 @@ const features: BundleFeature[] = [
   { name: 'office', encoding: { kind: 'one-hot', input: 'primaryPropertyType', category: 'Large Office' } },
   { name: 'hotelShare', encoding: { kind: 'use-share', useType: 'Hotel' } },
   { name: 'officeShare', encoding: { kind: 'use-share', useType: 'Office' } },
-  { name: 'net', encoding: { kind: 'expression', expression: '(propertyGfaTotal - propertyGfaParking) / numberOfFloors', inputs: ['propertyGfaTotal', 'propertyGfaParking', 'numberOfFloors'] } },
+  {
+    name: 'net',
+    encoding: {
+      kind: 'expression',
+      expression: '(propertyGfaTotal - propertyGfaParking) / numberOfFloors',
+      inputs: ['propertyGfaTotal', 'propertyGfaParking', 'numberOfFloors'],
+    },
+  },
   { name: 'score', encoding: { kind: 'numeric', input: 'energyStarScore' } },
   { name: 'bt', encoding: { kind: 'one-hot', input: 'buildingType', category: 'Campus' } },
 ];
@@ -39,7 +46,13 @@ t.test('each encoding kind, in list order', async (t) => {
 });
 
 t.test('missing optional inputs give NaN', async (t) => {
-  const bare = { primaryPropertyType: 'Hotel', neighborhood: 'Downtown', yearBuilt: 1990, numberOfFloors: 2, propertyGfaTotal: 30000 };
+  const bare = {
+    primaryPropertyType: 'Hotel',
+    neighborhood: 'Downtown',
+    yearBuilt: 1990,
+    numberOfFloors: 2,
+    propertyGfaTotal: 30000,
+  };
   const vector = Array.from(compileEncoder(features)(bare));
   t.same(vector.slice(3, 5), [NaN, NaN], 'booleans');
   t.same(vector.slice(7, 9), [NaN, NaN], 'use shares without any use type');
@@ -53,11 +66,20 @@ t.test('use shares divide by the larger of the total and the declared areas', as
 });
 
 t.test('expressions may not read undeclared inputs or reach the evaluator', async (t) => {
-  const bad = (expression: string): BundleFeature => ({ name: 'x', encoding: { kind: 'expression', expression, inputs: ['yearBuilt'] } });
+  const bad = (expression: string): BundleFeature => ({
+    name: 'x',
+    encoding: { kind: 'expression', expression, inputs: ['yearBuilt'] },
+  });
   t.throws(() => compileEncoder([bad('yearBuilt + process')]), BundleError);
   t.throws(() => compileEncoder([bad('yearBuilt +')]), { code: 'BUNDLE_ENCODING_INVALID' });
-  t.throws(() => compileEncoder([bad('evaluate("1 + 1") + yearBuilt')]), { code: 'BUNDLE_ENCODING_INVALID', message: /unexpected """/ });
-  t.throws(() => compileEncoder([bad('constructor(yearBuilt)')]), { code: 'BUNDLE_ENCODING_INVALID', message: /calls constructor/ });
+  t.throws(() => compileEncoder([bad('evaluate("1 + 1") + yearBuilt')]), {
+    code: 'BUNDLE_ENCODING_INVALID',
+    message: /unexpected """/,
+  });
+  t.throws(() => compileEncoder([bad('constructor(yearBuilt)')]), {
+    code: 'BUNDLE_ENCODING_INVALID',
+    message: /calls constructor/,
+  });
   t.throws(() => compileEncoder([bad('yearBuilt ^ 2')]), { code: 'BUNDLE_ENCODING_INVALID' });
   t.same(Array.from(compileEncoder([bad('max(yearBuilt, 2000) - 1')])(building)), [1999]);
 });
@@ -75,36 +97,65 @@ t.test('inputs read by each kind', async (t) => {
   ]);
 });
 
-t.test('contributions fold onto input fields: whole, split among given inputs, or among all when none is given', async (t) => {
-  const few: BundleFeature[] = [
-    { name: 'year', encoding: { kind: 'numeric', input: 'yearBuilt' } },
-    { name: 'perFloor', encoding: { kind: 'ratio', numerator: 'propertyGfaTotal', denominator: 'numberOfFloors' } },
-    { name: 'parking', encoding: { kind: 'ratio', numerator: 'propertyGfaParking', denominator: 'energyStarScore' } },
-    { name: 'lat', encoding: { kind: 'ratio', numerator: 'latitude', denominator: 'longitude' } },
-  ];
-  const inputs = ['yearBuilt', 'numberOfFloors', 'propertyGfaTotal', 'propertyGfaParking', 'latitude', 'longitude', 'energyStarScore'];
-  t.same(foldContributions(few, inputs, building, [0.5, -0.8, 0.25, 0.1, 2]), [
-    { feature: 'yearBuilt', value: 0.5 },
-    { feature: 'numberOfFloors', value: -0.4 },
-    { feature: 'propertyGfaTotal', value: -0.4 },
-    { feature: 'propertyGfaParking', value: 0.25 },
-    { feature: 'latitude', value: 0.05 },
-    { feature: 'longitude', value: 0.05 },
-    { feature: 'energyStarScore', value: 0 },
-  ]);
-});
+t.test(
+  'contributions fold onto input fields: whole, split among given inputs, or among all when none is given',
+  async (t) => {
+    const few: BundleFeature[] = [
+      { name: 'year', encoding: { kind: 'numeric', input: 'yearBuilt' } },
+      { name: 'perFloor', encoding: { kind: 'ratio', numerator: 'propertyGfaTotal', denominator: 'numberOfFloors' } },
+      { name: 'parking', encoding: { kind: 'ratio', numerator: 'propertyGfaParking', denominator: 'energyStarScore' } },
+      { name: 'lat', encoding: { kind: 'ratio', numerator: 'latitude', denominator: 'longitude' } },
+    ];
+    const inputs = [
+      'yearBuilt',
+      'numberOfFloors',
+      'propertyGfaTotal',
+      'propertyGfaParking',
+      'latitude',
+      'longitude',
+      'energyStarScore',
+    ];
+    t.same(foldContributions(few, inputs, building, [0.5, -0.8, 0.25, 0.1, 2]), [
+      { feature: 'yearBuilt', value: 0.5 },
+      { feature: 'numberOfFloors', value: -0.4 },
+      { feature: 'propertyGfaTotal', value: -0.4 },
+      { feature: 'propertyGfaParking', value: 0.25 },
+      { feature: 'latitude', value: 0.05 },
+      { feature: 'longitude', value: 0.05 },
+      { feature: 'energyStarScore', value: 0 },
+    ]);
+  },
+);
 
 t.test('the interval takes the first stratum that applies, or the widest', async (t) => {
   const interval: ModelBundle['interval'] = {
     level: 0.9,
     strata: [
       { when: { present: ['energyStarScore'] }, halfWidth: 0.5 },
-      { when: { absent: ['energyStarScore'], range: { input: 'propertyGfaTotal', min: null, max: 50000 } }, halfWidth: 1 },
-      { when: { absent: ['energyStarScore'], range: { input: 'propertyGfaTotal', min: 50000, max: null } }, halfWidth: 0.75 },
+      {
+        when: { absent: ['energyStarScore'], range: { input: 'propertyGfaTotal', min: null, max: 50000 } },
+        halfWidth: 1,
+      },
+      {
+        when: { absent: ['energyStarScore'], range: { input: 'propertyGfaTotal', min: 50000, max: null } },
+        halfWidth: 0.75,
+      },
     ],
   };
-  t.same(predictionInterval(interval, { ...building, energyStarScore: 60 }, 10), { low: Math.exp(9.5), high: Math.exp(10.5), level: 0.9 });
-  t.same(predictionInterval(interval, { ...building, propertyGfaTotal: 49999 }, 10), { low: Math.exp(9), high: Math.exp(11), level: 0.9 });
-  t.same(predictionInterval(interval, { ...building, propertyGfaTotal: 50000 }, 10), { low: Math.exp(9.25), high: Math.exp(10.75), level: 0.9 });
+  t.same(predictionInterval(interval, { ...building, energyStarScore: 60 }, 10), {
+    low: Math.exp(9.5),
+    high: Math.exp(10.5),
+    level: 0.9,
+  });
+  t.same(predictionInterval(interval, { ...building, propertyGfaTotal: 49999 }, 10), {
+    low: Math.exp(9),
+    high: Math.exp(11),
+    level: 0.9,
+  });
+  t.same(predictionInterval(interval, { ...building, propertyGfaTotal: 50000 }, 10), {
+    low: Math.exp(9.25),
+    high: Math.exp(10.75),
+    level: 0.9,
+  });
   t.same(predictionInterval(interval, { yearBuilt: 1990 }, 10), { low: Math.exp(9), high: Math.exp(11), level: 0.9 });
 });

@@ -58,13 +58,17 @@ t.test('every expression of the committed bundles agrees with mathjs on their go
       const bundle = JSON.parse(readFileSync(join(dir, 'bundle.json'), 'utf8')) as {
         features: { encoding: { kind: string; expression?: string; inputs?: string[] } }[];
       };
-      const golden = JSON.parse(readFileSync(join(dir, 'golden.json'), 'utf8')) as { rows: { building: Record<string, unknown> }[] };
+      const golden = JSON.parse(readFileSync(join(dir, 'golden.json'), 'utf8')) as {
+        rows: { building: Record<string, unknown> }[];
+      };
       for (const { encoding } of bundle.features) {
         if (encoding.kind !== 'expression') continue;
         const inputs = encoding.inputs ?? [];
         const compiled = compileExpression(encoding.expression ?? '', inputs);
         for (const { building } of golden.rows) {
-          const scope = Object.fromEntries(inputs.map((i) => [i, typeof building[i] === 'number' ? (building[i] as number) : NaN]));
+          const scope = Object.fromEntries(
+            inputs.map((i) => [i, typeof building[i] === 'number' ? (building[i] as number) : NaN]),
+          );
           t.same(compiled(scope), mathjsValue(encoding.expression ?? '', scope));
           checked++;
         }

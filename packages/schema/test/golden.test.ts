@@ -27,8 +27,15 @@ t.test('the store holds both published models', async (t) => {
 for (const name of bundleNames) {
   t.test(`${name}: the encoder and runtime reproduce the training library's golden file`, async (t) => {
     const bundle = store.get(name) as LoadedBundle;
-    const golden = JSON.parse(await readFile(join(bundle.directory, 'golden.json'), 'utf8')) as { features: string[]; rows: GoldenRow[] };
-    t.same(golden.features, bundle.manifest.features.map((f) => f.name), 'feature order');
+    const golden = JSON.parse(await readFile(join(bundle.directory, 'golden.json'), 'utf8')) as {
+      features: string[];
+      rows: GoldenRow[];
+    };
+    t.same(
+      golden.features,
+      bundle.manifest.features.map((f) => f.name),
+      'feature order',
+    );
     t.ok(golden.rows.length >= 40, `${golden.rows.length} golden rows`);
     let vectorsEqual = 0;
     let predictionsEqual = 0;
@@ -43,7 +50,11 @@ for (const name of bundleNames) {
       const same = row.encoded.every((v, j) => Object.is(Math.fround(v ?? NaN), Math.fround(vector[j]!)));
       if (same && vector.length === row.encoded.length) vectorsEqual++;
       const prediction = bundle.predict(checked.building, { explain: true });
-      if (Object.is(prediction.logValue, row.margin) && Object.is(bundle.model.predict(vector, 'prediction'), row.prediction)) predictionsEqual++;
+      if (
+        Object.is(prediction.logValue, row.margin) &&
+        Object.is(bundle.model.predict(vector, 'prediction'), row.prediction)
+      )
+        predictionsEqual++;
       t.equal(prediction.value, Math.exp(row.margin));
       // TreeSHAP sums in a different order than XGBoost, so contributions agree to rounding, not bit for bit.
       const phi = bundle.model.predict(vector, 'contrib') as number[];
@@ -52,7 +63,10 @@ for (const name of bundleNames) {
       const raw = phi.reduce((sum, c) => sum + c, 0);
       t.ok(Math.abs(folded - raw) < 1e-9, `building ${row.id}: folding keeps the sum (${folded} vs ${raw})`);
       // The margin is summed in float32 (as XGBoost does), the contributions in double: they agree to float32 rounding.
-      t.ok(Math.abs(folded - row.margin) < 1e-4, `building ${row.id}: baseValue + contributions = margin (${folded} vs ${row.margin})`);
+      t.ok(
+        Math.abs(folded - row.margin) < 1e-4,
+        `building ${row.id}: baseValue + contributions = margin (${folded} vs ${row.margin})`,
+      );
     }
     t.equal(vectorsEqual, golden.rows.length, 'encoded vectors equal after Math.fround');
     t.equal(predictionsEqual, golden.rows.length, 'margins and predictions bit for bit');
@@ -90,7 +104,10 @@ t.test('predictions: interval around the value, warnings, explanation sorted by 
     ],
   );
   const sizes = (p.contributions ?? []).map((c) => Math.abs(c.value));
-  t.same(sizes, [...sizes].sort((a, b) => b - a));
+  t.same(
+    sizes,
+    [...sizes].sort((a, b) => b - a),
+  );
   t.same((p.contributions ?? []).map((c) => c.feature).sort(), [...bundle.manifest.inputs].sort());
   t.equal(bundle.predict(checked.building).contributions, undefined);
   const encoded = bundle.predictEncoded(Array.from(bundle.encode(checked.building)));
@@ -100,6 +117,12 @@ t.test('predictions: interval around the value, warnings, explanation sorted by 
 
 t.test('a raw category spelling predicts like its canonical name', async (t) => {
   const bundle = store.get('ghg-emissions') as LoadedBundle;
-  const building = { primaryPropertyType: 'Hotel', neighborhood: 'Downtown', yearBuilt: 1927, numberOfFloors: 12, propertyGfaTotal: 88434 };
+  const building = {
+    primaryPropertyType: 'Hotel',
+    neighborhood: 'Downtown',
+    yearBuilt: 1927,
+    numberOfFloors: 12,
+    propertyGfaTotal: 88434,
+  };
   t.equal(bundle.predict({ ...building, neighborhood: 'DOWNTOWN' }).logValue, bundle.predict(building).logValue);
 });

@@ -37,14 +37,20 @@ t.test('show summarises one bundle, latest version by default', async (t) => {
 t.test('verify checks sha256, load and golden predictions', async (t) => {
   const all = await runModelsCli(['verify'], dir);
   t.equal(all.exitCode, 0, all.stderr);
-  t.match(all.stdout, /^ghg-emissions:1\.0\.0 verified: sha256 [0-9a-f]{64} matches; \d+ trees over \d+ features load; \d+ golden rows encode and predict bit for bit\nsite-energy:1\.0\.0 verified/);
+  t.match(
+    all.stdout,
+    /^ghg-emissions:1\.0\.0 verified: sha256 [0-9a-f]{64} matches; \d+ trees over \d+ features load; \d+ golden rows encode and predict bit for bit\nsite-energy:1\.0\.0 verified/,
+  );
   const model = join(dir, 'ghg-emissions', '1.0.0', 'model.json');
   const text = await readFile(model, 'utf8');
   await writeFile(model, `${text} `);
   try {
     const refused = await runModelsCli(['verify', 'ghg-emissions:1.0.0'], dir);
     t.equal(refused.exitCode, 1);
-    t.match(refused.stderr, /^BUNDLE_HASH_MISMATCH: .*model\.json has sha256 [0-9a-f]{64} but .*SHA256SUMS expects [0-9a-f]{64}/);
+    t.match(
+      refused.stderr,
+      /^BUNDLE_HASH_MISMATCH: .*model\.json has sha256 [0-9a-f]{64} but .*SHA256SUMS expects [0-9a-f]{64}/,
+    );
   } finally {
     await writeFile(model, text);
   }
@@ -53,27 +59,72 @@ t.test('verify checks sha256, load and golden predictions', async (t) => {
 t.test('import writes a verified bundle with the computed sha256', async (t) => {
   const manifest = JSON.parse(await readFile(join(site, 'bundle.json'), 'utf8')) as Record<string, unknown>;
   const spec = join(dir, 'spec.json');
-  await writeFile(spec, JSON.stringify({ target: manifest['target'], features: manifest['features'], interval: manifest['interval'] }));
-  const args = ['import', '--name', 'site-energy', '--version', '1.1.0', '--model', join(site, 'model.json'), '--features', spec];
-  const imported = await runModelsCli([...args, '--golden', join(site, 'golden.json'), '--models-dir', dir], '/nowhere');
+  await writeFile(
+    spec,
+    JSON.stringify({ target: manifest['target'], features: manifest['features'], interval: manifest['interval'] }),
+  );
+  const args = [
+    'import',
+    '--name',
+    'site-energy',
+    '--version',
+    '1.1.0',
+    '--model',
+    join(site, 'model.json'),
+    '--features',
+    spec,
+  ];
+  const imported = await runModelsCli(
+    [...args, '--golden', join(site, 'golden.json'), '--models-dir', dir],
+    '/nowhere',
+  );
   t.equal(imported.exitCode, 0, imported.stderr);
   t.match(imported.stdout, /site-energy:1\.1\.0 verified: sha256 /);
-  const written = JSON.parse(await readFile(join(dir, 'site-energy', '1.1.0', 'bundle.json'), 'utf8')) as Record<string, unknown>;
-  t.same(written['model'], { file: 'model.json', format: 'xgboost-json', sha256: (manifest['model'] as { sha256: string }).sha256 });
+  const written = JSON.parse(await readFile(join(dir, 'site-energy', '1.1.0', 'bundle.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
+  t.same(written['model'], {
+    file: 'model.json',
+    format: 'xgboost-json',
+    sha256: (manifest['model'] as { sha256: string }).sha256,
+  });
   t.same(written['framework'], { name: 'xgboost', version: '1.7.4' });
   t.same(written['inputs'], manifest['inputs']);
-  t.match((await runModelsCli(['show', 'site-energy'], dir)).stdout, /^site-energy:1\.1\.0/, 'the new version is the latest');
+  t.match(
+    (await runModelsCli(['show', 'site-energy'], dir)).stdout,
+    /^site-energy:1\.1\.0/,
+    'the new version is the latest',
+  );
 
   const again = await runModelsCli([...args, '--models-dir', dir], '/nowhere');
   t.equal(again.exitCode, 1);
   t.match(again.stderr, /^BUNDLE_EXISTS: /);
 
-  const wrong = await runModelsCli(['import', '--name', 'site-energy', '--version', '1.2.0', '--model', join(site, 'model.json'), '--features', spec, '--golden', join(modelsDir, 'ghg-emissions', '1.0.0', 'golden.json')], dir);
+  const wrong = await runModelsCli(
+    [
+      'import',
+      '--name',
+      'site-energy',
+      '--version',
+      '1.2.0',
+      '--model',
+      join(site, 'model.json'),
+      '--features',
+      spec,
+      '--golden',
+      join(modelsDir, 'ghg-emissions', '1.0.0', 'golden.json'),
+    ],
+    dir,
+  );
   t.equal(wrong.exitCode, 1);
   t.match(wrong.stderr, /^BUNDLE_GOLDEN_MISMATCH: /);
   t.notOk(existsSync(join(dir, 'site-energy', '1.2.0')), 'a bundle that does not verify is removed again');
 
-  const bare = await runModelsCli(['import', '--name', 'site-energy', '--version', '1.3.0', '--model', join(site, 'model.json'), '--features', spec], dir);
+  const bare = await runModelsCli(
+    ['import', '--name', 'site-energy', '--version', '1.3.0', '--model', join(site, 'model.json'), '--features', spec],
+    dir,
+  );
   t.equal(bare.exitCode, 0);
   t.match(bare.stdout, /without a golden file: loading will refuse it/);
 });
@@ -88,7 +139,10 @@ t.test('usage errors exit 2', async (t) => {
 
 t.test('the built binary runs with the repository models by default', async (t) => {
   const cli = join(repoRoot, 'packages/schema/dist/cli.js');
-  const result = spawnSync(process.execPath, [cli, 'list'], { encoding: 'utf8', env: { ...process.env, MODELS_DIR: undefined } });
+  const result = spawnSync(process.execPath, [cli, 'list'], {
+    encoding: 'utf8',
+    env: { ...process.env, MODELS_DIR: undefined },
+  });
   t.equal(result.status, 0, result.stderr);
   t.match(result.stdout, /site-energy\s+1\.0\.0/);
 });

@@ -72,7 +72,8 @@ t.test('ambiguous Portfolio Manager names are refused with their choices', async
     errors: [
       {
         path: 'primaryPropertyType',
-        message: 'primaryPropertyType "office" is ambiguous: it may be "Small- and Mid-Sized Office" or "Large Office"; send one of them',
+        message:
+          'primaryPropertyType "office" is ambiguous: it may be "Small- and Mid-Sized Office" or "Large Office"; send one of them',
       },
     ],
   });
@@ -80,14 +81,25 @@ t.test('ambiguous Portfolio Manager names are refused with their choices', async
     kind: 'ambiguous',
     choices: ['Small- and Mid-Sized Office', 'Large Office', 'Other'],
   });
-  t.same(matchCategory('useType', 'warehouse'), { kind: 'ambiguous', choices: ['Non-Refrigerated Warehouse', 'Refrigerated Warehouse'] });
+  t.same(matchCategory('useType', 'warehouse'), {
+    kind: 'ambiguous',
+    choices: ['Non-Refrigerated Warehouse', 'Refrigerated Warehouse'],
+  });
 });
 
 t.test('use types accept Portfolio Manager names and the city property-type names', async (t) => {
-  t.same(matchCategory('useType', 'supermarket / grocery store'), { kind: 'match', name: 'Supermarket/Grocery Store', viaAlias: false });
+  t.same(matchCategory('useType', 'supermarket / grocery store'), {
+    kind: 'match',
+    name: 'Supermarket/Grocery Store',
+    viaAlias: false,
+  });
   t.same(matchCategory('useType', 'Large Office'), { kind: 'match', name: 'Office', viaAlias: true });
   t.same(matchCategory('useType', 'Dormitory'), { kind: 'match', name: 'Residence Hall/Dormitory', viaAlias: true });
-  t.same(matchCategory('useType', 'multifamily housing'), { kind: 'match', name: 'Multifamily Housing', viaAlias: false });
+  t.same(matchCategory('useType', 'multifamily housing'), {
+    kind: 'match',
+    name: 'Multifamily Housing',
+    viaAlias: false,
+  });
 });
 
 t.test('building types: non-residential kinds accepted, multifamily out of scope', async (t) => {
@@ -122,7 +134,8 @@ t.test('every category value of the 2016 non-residential rows is known to the vo
   for (const row of nonResidentialRows()) {
     for (const [column, field] of columns) {
       const value = row[column] ?? '';
-      if (value !== '' && value !== 'NULL' && matchCategory(field, value).kind === 'unknown') unknown.add(`${column}: ${value}`);
+      if (value !== '' && value !== 'NULL' && matchCategory(field, value).kind === 'unknown')
+        unknown.add(`${column}: ${value}`);
     }
   }
   t.same([...unknown], []);
@@ -130,5 +143,11 @@ t.test('every category value of the 2016 non-residential rows is known to the vo
   t.equal(categoryNames('primaryPropertyType').length, 20);
   t.equal(categoryNames('neighborhood').length, 13);
   t.equal(categoryNames('useType').length, 64);
-  t.same(categoryNames('buildingType'), ['Campus', 'NonResidential', 'Nonresidential COS', 'Nonresidential WA', 'SPS-District K-12']);
+  t.same(categoryNames('buildingType'), [
+    'Campus',
+    'NonResidential',
+    'Nonresidential COS',
+    'Nonresidential WA',
+    'SPS-District K-12',
+  ]);
 });

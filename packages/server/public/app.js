@@ -59,7 +59,9 @@ function midSentence(text) {
 function inPlainWords(message) {
   const names = controls.map((c) => c.name).sort((a, b) => b.length - a.length);
   const pattern = new RegExp(`\\b(${names.join('|')})\\b`, 'g');
-  return message.replace(pattern, (name, _m, offset) => (offset === 0 ? plainName(name) : midSentence(plainName(name))));
+  return message.replace(pattern, (name, _m, offset) =>
+    offset === 0 ? plainName(name) : midSentence(plainName(name)),
+  );
 }
 
 // The city's building-type codes, in words; the option's value stays the code the API knows.
@@ -93,7 +95,10 @@ function findSchema(node, seen = new Set()) {
 
 function resolveRef(node, roots) {
   if (!node || typeof node.$ref !== 'string' || !node.$ref.startsWith('#/')) return node;
-  const steps = node.$ref.slice(2).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const steps = node.$ref
+    .slice(2)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
   for (const root of roots) {
     const target = steps.reduce((at, step) => (at && typeof at === 'object' ? at[step] : undefined), root);
     if (target) return target;
@@ -146,14 +151,19 @@ function fillSelect(select, values) {
 }
 
 async function loadModelMetadata() {
-  const response = await fetch(new URL('v1/models/site-energy', document.baseURI), { headers: { accept: 'application/json' } });
+  const response = await fetch(new URL('v1/models/site-energy', document.baseURI), {
+    headers: { accept: 'application/json' },
+  });
   if (!response.ok) throw new Error(`metadata ${response.status}`);
   const meta = await response.json();
   const schema = findSchema(meta);
   for (const [index, select] of controls.entries()) {
     if (!(select instanceof HTMLSelectElement) || select.dataset.kind === 'boolean') continue;
     const categories = categoriesOf(select.name, meta, schema);
-    if (categories.length > 0) { fillSelect(select, categories); continue; }
+    if (categories.length > 0) {
+      fillSelect(select, categories);
+      continue;
+    }
     // A model that lists no categories still accepts names typed freely (the API matches them and says when not).
     const input = document.createElement('input');
     for (const attribute of ['id', 'name', 'required', 'aria-describedby']) {
@@ -192,7 +202,8 @@ function readForm() {
     }
     if (control.dataset.kind === 'number') {
       const value = parseNumber(raw);
-      if (value === undefined) problems[control.name] = `${plainName(control.name)} must be a number, written with digits.`;
+      if (value === undefined)
+        problems[control.name] = `${plainName(control.name)} must be a number, written with digits.`;
       else building[control.name] = value;
     } else if (control.dataset.kind === 'boolean') {
       building[control.name] = raw === 'true';
@@ -207,7 +218,10 @@ function clearErrors() {
   for (const control of controls) {
     control.removeAttribute('aria-invalid');
     const slot = document.getElementById(`${control.name}-error`);
-    if (slot) { slot.textContent = ''; slot.hidden = true; }
+    if (slot) {
+      slot.textContent = '';
+      slot.hidden = true;
+    }
   }
   const formError = byId('form-error');
   formError.textContent = '';
@@ -230,7 +244,11 @@ function showError(name, message) {
 
 /** The API names the field in `path` (`yearBuilt`, or `/yearBuilt`); anything else goes above the form. */
 function fieldOfPath(path) {
-  return String(path ?? '').replace(/^[#/.]+/, '').split(/[/.[]/)[0] ?? '';
+  return (
+    String(path ?? '')
+      .replace(/^[#/.]+/, '')
+      .split(/[/.[]/)[0] ?? ''
+  );
 }
 
 function focusFirstError() {
@@ -263,9 +281,10 @@ async function update(fromSubmit) {
     inFlight?.abort();
     sequence++;
     showEstimate(false);
-    statusLine.textContent = missing.length > 0
-      ? `Fill in ${missing.map((n) => labelText(n).toLowerCase()).join(', ')} to see an estimate.`
-      : 'Please correct the highlighted fields.';
+    statusLine.textContent =
+      missing.length > 0
+        ? `Fill in ${missing.map((n) => labelText(n).toLowerCase()).join(', ')} to see an estimate.`
+        : 'Please correct the highlighted fields.';
     if (fromSubmit) focusFirstError();
     return;
   }
@@ -290,7 +309,8 @@ async function update(fromSubmit) {
     }
     if (energy.status !== 200 || typeof energy.data?.value !== 'number') throw new Error(`predict ${energy.status}`);
     renderEstimate(energy.data, emissions.status === 200 ? emissions.data : undefined, building);
-    if (fromSubmit && window.matchMedia('(max-width: 56rem)').matches) byId('results').scrollIntoView({ block: 'start' });
+    if (fromSubmit && window.matchMedia('(max-width: 56rem)').matches)
+      byId('results').scrollIntoView({ block: 'start' });
   } catch (error) {
     if (mine !== sequence || (error instanceof DOMException && error.name === 'AbortError')) return;
     showEstimate(false);
@@ -319,7 +339,8 @@ function renderEstimate(energy, emissions, building) {
   const total = Number(building.propertyGfaTotal);
   const area = total - parking > 0 ? total - parking : total;
   byId('eui').textContent = oneDecimal.format(kbtu / area);
-  byId('eui-basis').textContent = parking > 0 ? `(over ${whole.format(area)} sq ft, parking excluded)` : `(over ${whole.format(area)} sq ft)`;
+  byId('eui-basis').textContent =
+    parking > 0 ? `(over ${whole.format(area)} sq ft, parking excluded)` : `(over ${whole.format(area)} sq ft)`;
 
   const { low, high, level } = energy.interval;
   const rangeText = `between ${approx.format(low)} and ${approx.format(high)} kBtu a year`;
@@ -328,7 +349,8 @@ function renderEstimate(energy, emissions, building) {
   let emissionsText = 'Not available right now.';
   if (emissions && typeof emissions.value === 'number') {
     emissionsText = `About ${approx.format(emissions.value)} ${emissions.unit} a year`;
-    if (emissions.interval) emissionsText += ` (likely between ${approx.format(emissions.interval.low)} and ${approx.format(emissions.interval.high)})`;
+    if (emissions.interval)
+      emissionsText += ` (likely between ${approx.format(emissions.interval.low)} and ${approx.format(emissions.interval.high)})`;
     emissionsText += '.';
   }
   byId('ghg').textContent = emissionsText;
@@ -336,7 +358,9 @@ function renderEstimate(energy, emissions, building) {
   const warnings = [...(energy.warnings ?? [])];
   for (const w of emissions?.warnings ?? []) if (!warnings.some((x) => x.message === w.message)) warnings.push(w);
   const list = byId('warning-list');
-  list.replaceChildren(...warnings.map((w) => Object.assign(document.createElement('li'), { textContent: inPlainWords(w.message) })));
+  list.replaceChildren(
+    ...warnings.map((w) => Object.assign(document.createElement('li'), { textContent: inPlainWords(w.message) })),
+  );
   byId('warnings').hidden = warnings.length === 0;
 
   showEstimate(true); // before the chart, which is drawn at its shown width
@@ -349,13 +373,21 @@ function describeFactor(field, building) {
   const value = building[field];
   if (value === undefined) return `${plainName(field)}: not given`;
   switch (field) {
-    case 'yearBuilt': return `Built in ${value}`;
-    case 'numberOfFloors': return `${whole.format(Number(value))} ${value === 1 ? 'floor' : 'floors'}`;
-    case 'numberOfBuildings': return `${whole.format(Number(value))} ${value === 1 ? 'building' : 'buildings'}`;
-    case 'usesNaturalGas': return value ? 'Uses natural gas' : 'No natural gas';
-    case 'usesSteam': return value ? 'Uses district steam' : 'No district steam';
-    case 'propertyGfaParking': if (value === 0) return 'No parking'; break;
-    default: break;
+    case 'yearBuilt':
+      return `Built in ${value}`;
+    case 'numberOfFloors':
+      return `${whole.format(Number(value))} ${value === 1 ? 'floor' : 'floors'}`;
+    case 'numberOfBuildings':
+      return `${whole.format(Number(value))} ${value === 1 ? 'building' : 'buildings'}`;
+    case 'usesNaturalGas':
+      return value ? 'Uses natural gas' : 'No natural gas';
+    case 'usesSteam':
+      return value ? 'Uses district steam' : 'No district steam';
+    case 'propertyGfaParking':
+      if (value === 0) return 'No parking';
+      break;
+    default:
+      break;
   }
   if (typeof value === 'number') {
     const unit = form.querySelector(`label[for="${field}"] .unit`) ? ' sq ft' : '';
@@ -368,8 +400,10 @@ function describeFactor(field, building) {
 function describeEffect(logEffect) {
   const factor = Math.exp(logEffect);
   if (Math.abs(factor - 1) < 0.005) return { short: '<1%', long: 'changes the estimate by less than 1%' };
-  if (factor >= 2) return { short: `×${oneDecimal.format(factor)}`, long: `multiplies the estimate by ${oneDecimal.format(factor)}` };
-  if (factor >= 1) return { short: `+${percent.format(factor - 1)}`, long: `raises the estimate by ${percent.format(factor - 1)}` };
+  if (factor >= 2)
+    return { short: `×${oneDecimal.format(factor)}`, long: `multiplies the estimate by ${oneDecimal.format(factor)}` };
+  if (factor >= 1)
+    return { short: `+${percent.format(factor - 1)}`, long: `raises the estimate by ${percent.format(factor - 1)}` };
   return { short: `−${percent.format(1 - factor)}`, long: `lowers the estimate by ${percent.format(1 - factor)}` };
 }
 
@@ -383,15 +417,21 @@ function svg(name, attributes, text) {
 function renderFactors(energy, building) {
   const figure = byId('factors');
   const contributions = Array.isArray(energy.contributions) ? energy.contributions : [];
-  if (contributions.length === 0) { figure.hidden = true; return; }
+  if (contributions.length === 0) {
+    figure.hidden = true;
+    return;
+  }
   const sorted = [...contributions].sort((a, b) => Math.abs(b.value) - Math.abs(a.value));
-  const rows = sorted.slice(0, MAX_FACTORS).map((c) => ({ label: describeFactor(c.feature, building), value: c.value }));
+  const rows = sorted
+    .slice(0, MAX_FACTORS)
+    .map((c) => ({ label: describeFactor(c.feature, building), value: c.value }));
   const rest = sorted.slice(MAX_FACTORS).reduce((sum, c) => sum + c.value, 0);
   if (sorted.length > MAX_FACTORS) rows.push({ label: 'Everything else together', value: rest });
 
-  byId('factors-intro').textContent = typeof energy.baseValue === 'number'
-    ? `Starting from a typical building in the data (about ${approx.format(Math.exp(energy.baseValue))} kBtu a year), each detail of yours moves the estimate up (bar to the right) or down (bar to the left).`
-    : 'Each detail of yours moves the estimate up (bar to the right) or down (bar to the left).';
+  byId('factors-intro').textContent =
+    typeof energy.baseValue === 'number'
+      ? `Starting from a typical building in the data (about ${approx.format(Math.exp(energy.baseValue))} kBtu a year), each detail of yours moves the estimate up (bar to the right) or down (bar to the left).`
+      : 'Each detail of yours moves the estimate up (bar to the right) or down (bar to the left).';
 
   // Drawn at the size it is shown (one unit, one CSS pixel), so the labels keep a readable size on a phone.
   figure.hidden = false;
@@ -402,9 +442,17 @@ function renderFactors(energy, building) {
   const reach = middle - 56; // room for the effect text beside the longest bar
   const largest = Math.max(...rows.map((r) => Math.abs(r.value)), 1e-9);
   const height = rows.length * rowHeight + 8;
-  const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', 'aria-labelledby': 'factors-title factors-desc' });
+  const chart = svg('svg', {
+    viewBox: `0 0 ${width} ${height}`,
+    width,
+    height,
+    role: 'img',
+    'aria-labelledby': 'factors-title factors-desc',
+  });
   chart.append(svg('title', { id: 'factors-title' }, 'Main factors behind the estimate'));
-  chart.append(svg('desc', { id: 'factors-desc' }, rows.map((r) => `${r.label} ${describeEffect(r.value).long}.`).join(' ')));
+  chart.append(
+    svg('desc', { id: 'factors-desc' }, rows.map((r) => `${r.label} ${describeEffect(r.value).long}.`).join(' ')),
+  );
   rows.forEach((row, index) => {
     const top = index * rowHeight + 4;
     const length = Math.max((Math.abs(row.value) / largest) * reach, 2);
@@ -414,9 +462,18 @@ function renderFactors(energy, building) {
     // The axis is drawn per row, beside each bar, so that it never crosses a label.
     chart.append(svg('line', { class: 'axis', x1: middle, x2: middle, y1: top + 22, y2: top + 44 }));
     chart.append(svg('rect', { class: raises ? 'raise' : 'lower', x, y: top + 25, width: length, height: 16, rx: 2 }));
-    chart.append(svg('text', {
-      class: 'effect', x: raises ? middle + length + 6 : middle - length - 6, y: top + 38, 'text-anchor': raises ? 'start' : 'end',
-    }, describeEffect(row.value).short));
+    chart.append(
+      svg(
+        'text',
+        {
+          class: 'effect',
+          x: raises ? middle + length + 6 : middle - length - 6,
+          y: top + 38,
+          'text-anchor': raises ? 'start' : 'end',
+        },
+        describeEffect(row.value).short,
+      ),
+    );
   });
   host.replaceChildren(chart);
   for (const label of chart.querySelectorAll('text.label')) fitText(/** @type {SVGTextElement} */ (label), width);
@@ -439,11 +496,14 @@ form.addEventListener('input', () => {
 });
 form.addEventListener('focusout', (event) => {
   const target = event.target;
-  if ((target instanceof HTMLInputElement || target instanceof HTMLSelectElement) && target.value.trim() !== '') touched.add(target.name);
+  if ((target instanceof HTMLInputElement || target instanceof HTMLSelectElement) && target.value.trim() !== '')
+    touched.add(target.name);
 });
 window.addEventListener('resize', () => {
   window.clearTimeout(resizeTimer);
-  resizeTimer = window.setTimeout(() => { if (lastFactors && !byId('estimate').hidden) renderFactors(lastFactors.energy, lastFactors.building); }, 150);
+  resizeTimer = window.setTimeout(() => {
+    if (lastFactors && !byId('estimate').hidden) renderFactors(lastFactors.energy, lastFactors.building);
+  }, 150);
 });
 form.addEventListener('submit', (event) => {
   event.preventDefault();
@@ -451,7 +511,9 @@ form.addEventListener('submit', (event) => {
 });
 
 loadModelMetadata()
-  .then(() => { statusLine.textContent = 'Fill in the five fields about your building to see an estimate.'; })
+  .then(() => {
+    statusLine.textContent = 'Fill in the five fields about your building to see an estimate.';
+  })
   .catch(() => {
     statusLine.textContent = 'The model could not be reached. Please reload the page in a moment.';
   });

@@ -32,7 +32,10 @@ export function runPrimary(config: ServerConfig, logger: Logger): void {
       recentCrashes.push(now);
       while (recentCrashes.length > 0 && (recentCrashes[0] ?? now) < now - 30_000) recentCrashes.shift();
       const delay = Math.min(100 * 2 ** (recentCrashes.length - 1), 5_000);
-      logger.error({ workerPid: worker.process.pid, code, signal, restartInMs: delay }, 'worker exited unexpectedly; replacing it');
+      logger.error(
+        { workerPid: worker.process.pid, code, signal, restartInMs: delay },
+        'worker exited unexpectedly; replacing it',
+      );
       setTimeout(() => {
         if (!shuttingDown) fork();
       }, delay).unref();
@@ -44,7 +47,8 @@ export function runPrimary(config: ServerConfig, logger: Logger): void {
   for (let i = 0; i < config.workers; i++) fork();
   logger.info({ workers: config.workers, port: config.port }, 'cluster primary started');
 
-  const liveWorkers = (): Worker[] => Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined && !w.isDead());
+  const liveWorkers = (): Worker[] =>
+    Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined && !w.isDead());
 
   if (config.reload) {
     let timer: NodeJS.Timeout | undefined;

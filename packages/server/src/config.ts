@@ -60,7 +60,8 @@ function byteSize(name: string, raw: string | undefined, fallback: number): numb
   const match = /^(\d+)\s*(b|kb|mb)?$/i.exec(raw.trim());
   if (!match) throw new ConfigError(`${name} must be a size like 1048576, 512kb or 2mb, got "${raw}"`);
   const bytes = Number(match[1]) * (SIZE_UNITS[(match[2] ?? '').toLowerCase()] ?? 1);
-  if (bytes < 1024 || bytes > 64 * 1024 ** 2) throw new ConfigError(`${name} must be between 1kb and 64mb, got "${raw}"`);
+  if (bytes < 1024 || bytes > 64 * 1024 ** 2)
+    throw new ConfigError(`${name} must be between 1kb and 64mb, got "${raw}"`);
   return bytes;
 }
 
@@ -91,7 +92,8 @@ export function parseServeArgs(argv: readonly string[]): ServeFlags {
     const eq = arg.indexOf('=');
     const flag = eq === -1 ? arg : arg.slice(0, eq);
     const key = (names as Record<string, (typeof names)[keyof typeof names]>)[flag];
-    if (key === undefined) throw new ConfigError(`unknown option "${arg}" (known: --port, --host, --models-dir, --workers, --reload)`);
+    if (key === undefined)
+      throw new ConfigError(`unknown option "${arg}" (known: --port, --host, --models-dir, --workers, --reload)`);
     const value = eq === -1 ? argv[++i] : arg.slice(eq + 1);
     if (value === undefined || value === '') throw new ConfigError(`option ${flag} needs a value`);
     flags[key] = value;
@@ -111,7 +113,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, fl
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${env['LOG_LEVEL']}"`);
   }
   const requestTimeoutMs = integer('REQUEST_TIMEOUT_MS', env['REQUEST_TIMEOUT_MS'], 30_000, 100, 600_000);
-  const corsOrigins = (env['CORS_ORIGINS'] ?? '').split(',').map((origin) => origin.trim()).filter(Boolean);
+  const corsOrigins = (env['CORS_ORIGINS'] ?? '')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
   for (const origin of corsOrigins) {
     if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) {
       throw new ConfigError(`CORS_ORIGINS entries must be origins like https://example.org, got "${origin}"`);
@@ -126,7 +131,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, fl
     batchLimit: integer('BATCH_LIMIT', env['BATCH_LIMIT'], MIN_BATCH_LIMIT, MIN_BATCH_LIMIT, 100_000),
     corsOrigins,
     requestTimeoutMs,
-    headersTimeoutMs: Math.min(requestTimeoutMs, integer('HEADERS_TIMEOUT_MS', env['HEADERS_TIMEOUT_MS'], 10_000, 100, 600_000)),
+    headersTimeoutMs: Math.min(
+      requestTimeoutMs,
+      integer('HEADERS_TIMEOUT_MS', env['HEADERS_TIMEOUT_MS'], 10_000, 100, 600_000),
+    ),
     keepAliveTimeoutMs: integer('KEEP_ALIVE_TIMEOUT_MS', env['KEEP_ALIVE_TIMEOUT_MS'], 5_000, 100, 600_000),
     shutdownTimeoutMs: integer('SHUTDOWN_TIMEOUT_MS', env['SHUTDOWN_TIMEOUT_MS'], 10_000, 100, 600_000),
     workers: integer('WORKERS', flags.workers ?? env['WORKERS'], availableParallelism(), 1, 256),

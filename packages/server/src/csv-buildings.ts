@@ -35,24 +35,40 @@ export class CsvRowError {
  * csvToBuildings('yearBuilt,neighborhood\n1927,DOWNTOWN\n', new Map([['yearBuilt', 'integer']]))
  * // [{ yearBuilt: 1927, neighborhood: 'DOWNTOWN' }]
  */
-export function csvToBuildings(text: string, fields: ReadonlyMap<string, FieldType>, maxRows: number): (Record<string, unknown> | CsvRowError)[] {
+export function csvToBuildings(
+  text: string,
+  fields: ReadonlyMap<string, FieldType>,
+  maxRows: number,
+): (Record<string, unknown> | CsvRowError)[] {
   let rows: string[][];
   try {
-    rows = parse(text, { bom: true, trim: true, skip_empty_lines: true, relax_column_count: true, to: maxRows + 2 }) as string[][];
+    rows = parse(text, {
+      bom: true,
+      trim: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      to: maxRows + 2,
+    }) as string[][];
   } catch (error) {
     const where = (error as { lines?: number }).lines;
-    throw new HttpProblem(400, 'malformed-csv', `The CSV body cannot be parsed${where === undefined ? '' : ` (near line ${where})`}.`, [
-      { path: '', message: 'malformed CSV' },
-    ]);
+    throw new HttpProblem(
+      400,
+      'malformed-csv',
+      `The CSV body cannot be parsed${where === undefined ? '' : ` (near line ${where})`}.`,
+      [{ path: '', message: 'malformed CSV' }],
+    );
   }
   const header = rows[0];
   if (header === undefined) return [];
   const seen = new Set<string>();
   for (const column of header) {
     if (column === '' || seen.has(column)) {
-      throw new HttpProblem(422, 'invalid-body', `The CSV header has ${column === '' ? 'an empty' : `a repeated (${column})`} column name.`, [
-        { path: '', message: 'every header cell must be a distinct building field name' },
-      ]);
+      throw new HttpProblem(
+        422,
+        'invalid-body',
+        `The CSV header has ${column === '' ? 'an empty' : `a repeated (${column})`} column name.`,
+        [{ path: '', message: 'every header cell must be a distinct building field name' }],
+      );
     }
     seen.add(column);
   }
@@ -69,7 +85,12 @@ export function csvToBuildings(text: string, fields: ReadonlyMap<string, FieldTy
       if (cell === '') continue;
       const column = header[c] ?? '';
       // defineProperty: a "__proto__" column must be a plain key the validator refuses, not a prototype change.
-      Object.defineProperty(building, column, { value: cellValue(cell, fields.get(column)), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(building, column, {
+        value: cellValue(cell, fields.get(column)),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     buildings.push(building);
   }

@@ -24,5 +24,11 @@ export function unknownFieldFlood(input: unknown, known: { has(field: string): b
     if (++count <= MAX_UNKNOWN_FIELDS) listed.push({ path: key.slice(0, 100), message: 'unknown field' });
   }
   if (count <= MAX_UNKNOWN_FIELDS) return undefined;
-  return [...listed, { path: '', message: `${count} unknown fields, the first ${MAX_UNKNOWN_FIELDS} listed; a building with more than ${MAX_UNKNOWN_FIELDS} unknown fields is not checked further` }];
+  return [
+    ...listed,
+    {
+      path: '',
+      message: `${count} unknown fields, the first ${MAX_UNKNOWN_FIELDS} listed; a building with more than ${MAX_UNKNOWN_FIELDS} unknown fields is not checked further`,
+    },
+  ];
 }

@@ -22,12 +22,23 @@ export interface RunningServer {
  */
 function rawProblem(code: string | undefined): string {
   const [status, title, type, detail] =
-    code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large', 'headers-too-large', 'The request headers are larger than 16 KiB.']
-    : code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout', 'request-timeout', 'The request was not received in time.']
-    : [400, 'Bad Request', 'malformed-request', 'The request is not valid HTTP/1.1.'];
-  const body = JSON.stringify({ type: `/problems/${type}`, title, status, detail, instance: 'urn:request:unparsed', errors: [] });
-  return `HTTP/1.1 ${status} ${title}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
-    `x-content-type-options: nosniff\r\nconnection: close\r\n\r\n${body}`;
+    code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request Header Fields Too Large', 'headers-too-large', 'The request headers are larger than 16 KiB.']
+      : code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout', 'request-timeout', 'The request was not received in time.']
+        : [400, 'Bad Request', 'malformed-request', 'The request is not valid HTTP/1.1.'];
+  const body = JSON.stringify({
+    type: `/problems/${type}`,
+    title,
+    status,
+    detail,
+    instance: 'urn:request:unparsed',
+    errors: [],
+  });
+  return (
+    `HTTP/1.1 ${status} ${title}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
+    `x-content-type-options: nosniff\r\nconnection: close\r\n\r\n${body}`
+  );
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -82,7 +93,10 @@ export async function startHttpServer(handler: Handler, config: ServerConfig, lo
     closing ??= new Promise<void>((resolve) => {
       draining = true;
       const deadline = setTimeout(() => {
-        logger.warn({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown deadline reached; closing remaining connections');
+        logger.warn(
+          { timeoutMs: config.shutdownTimeoutMs },
+          'shutdown deadline reached; closing remaining connections',
+        );
         server.closeAllConnections();
       }, config.shutdownTimeoutMs);
       deadline.unref();

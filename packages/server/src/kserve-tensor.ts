@@ -43,21 +43,33 @@ function flatten(data: unknown, out: number[], errors: FieldError[], limit: numb
 export function readFeatureRows(body: unknown, numFeatures: number, maxRows: number): FeatureRows {
   const inputs = typeof body === 'object' && body !== null ? (body as { inputs?: unknown }).inputs : undefined;
   if (!Array.isArray(inputs) || inputs.length !== 1 || typeof inputs[0] !== 'object' || inputs[0] === null) {
-    throw invalid('The request must have exactly one input tensor in "inputs".', [{ path: 'inputs', message: 'must be an array of one tensor' }]);
+    throw invalid('The request must have exactly one input tensor in "inputs".', [
+      { path: 'inputs', message: 'must be an array of one tensor' },
+    ]);
   }
   const tensor = inputs[0] as { name?: unknown; shape?: unknown; datatype?: unknown; data?: unknown };
   const errors: FieldError[] = [];
-  if (typeof tensor.name !== 'string' || tensor.name.length === 0) errors.push({ path: 'inputs/0/name', message: 'must be a non-empty string' });
+  if (typeof tensor.name !== 'string' || tensor.name.length === 0)
+    errors.push({ path: 'inputs/0/name', message: 'must be a non-empty string' });
   const datatype = tensor.datatype;
-  if (datatype !== 'FP32' && datatype !== 'FP64') errors.push({ path: 'inputs/0/datatype', message: 'must be FP32 or FP64' });
+  if (datatype !== 'FP32' && datatype !== 'FP64')
+    errors.push({ path: 'inputs/0/datatype', message: 'must be FP32 or FP64' });
   const shape = tensor.shape;
   let rowCount = 0;
-  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0) || (shape.length !== 1 && shape.length !== 2)) {
+  if (
+    !Array.isArray(shape) ||
+    !shape.every((d) => Number.isInteger(d) && d >= 0) ||
+    (shape.length !== 1 && shape.length !== 2)
+  ) {
     errors.push({ path: 'inputs/0/shape', message: `must be [rows, ${numFeatures}] or [${numFeatures}]` });
   } else {
     rowCount = shape.length === 1 ? 1 : (shape[0] as number);
     const width = shape[shape.length - 1] as number;
-    if (width !== numFeatures) errors.push({ path: 'inputs/0/shape', message: `the last dimension must be the model's ${numFeatures} features (was ${width})` });
+    if (width !== numFeatures)
+      errors.push({
+        path: 'inputs/0/shape',
+        message: `the last dimension must be the model's ${numFeatures} features (was ${width})`,
+      });
     if (rowCount > maxRows) {
       throw new HttpProblem(413, 'batch-too-large', `The tensor has ${rowCount} rows; the limit is ${maxRows}.`, [
         { path: 'inputs/0/shape', message: `at most ${maxRows} rows per request` },
@@ -67,9 +79,13 @@ export function readFeatureRows(body: unknown, numFeatures: number, maxRows: num
   const values: number[] = [];
   flatten(tensor.data, values, errors, rowCount * numFeatures);
   if (errors.length === 0 && values.length !== rowCount * numFeatures) {
-    errors.push({ path: 'inputs/0/data', message: `must hold rows x features = ${rowCount * numFeatures} values (had ${values.length > rowCount * numFeatures ? 'more' : values.length})` });
+    errors.push({
+      path: 'inputs/0/data',
+      message: `must hold rows x features = ${rowCount * numFeatures} values (had ${values.length > rowCount * numFeatures ? 'more' : values.length})`,
+    });
   }
-  if (errors.length > 0) throw invalid(`The input tensor is invalid (${errors.length} problem${errors.length === 1 ? '' : 's'}).`, errors);
+  if (errors.length > 0)
+    throw invalid(`The input tensor is invalid (${errors.length} problem${errors.length === 1 ? '' : 's'}).`, errors);
   const rows: Float64Array[] = [];
   for (let r = 0; r < rowCount; r++) {
     const row = new Float64Array(numFeatures);

@@ -24,7 +24,9 @@ const LATENCY_BUCKETS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.
  * metrics.predictions.inc({ model: 'site-energy', version: '1.0.0', source: 'single' });
  * const text = await metrics.registry.metrics();
  */
-export function createMetrics(options: { processMetrics?: boolean; labels?: Record<string, string> } = {}): ServerMetrics {
+export function createMetrics(
+  options: { processMetrics?: boolean; labels?: Record<string, string> } = {},
+): ServerMetrics {
   const registry = new Registry();
   if (options.labels) registry.setDefaultLabels(options.labels);
   if (options.processMetrics !== false) {

@@ -58,7 +58,9 @@ export class ModelRegistry {
       this.setStore(await pending);
       return true;
     } catch (error) {
-      this.fail(error instanceof Error ? `${(error as { code?: string }).code ?? error.name}: ${error.message}` : String(error));
+      this.fail(
+        error instanceof Error ? `${(error as { code?: string }).code ?? error.name}: ${error.message}` : String(error),
+      );
       return false;
     }
   }
@@ -86,7 +88,10 @@ export class ModelRegistry {
       const known = this.names();
       const what = version === undefined ? `model "${name}"` : `version "${version}" of model "${name}"`;
       throw new HttpProblem(404, 'model-not-found', `There is no ${what}. Known models: ${known.join(', ')}.`, [
-        { path: version === undefined ? 'name' : 'version', message: `unknown ${version === undefined ? 'model' : 'version'}` },
+        {
+          path: version === undefined ? 'name' : 'version',
+          message: `unknown ${version === undefined ? 'model' : 'version'}`,
+        },
       ]);
     }
     return bundle;
@@ -98,7 +103,10 @@ export class ModelRegistry {
     if (store.names) return [...store.names()].sort();
     const names = new Set<string>();
     for (const entry of store.list()) {
-      const name = typeof entry === 'string' ? entry : (entry as { name?: unknown }).name ?? (entry as { manifest?: { name?: unknown } }).manifest?.name;
+      const name =
+        typeof entry === 'string'
+          ? entry
+          : ((entry as { name?: unknown }).name ?? (entry as { manifest?: { name?: unknown } }).manifest?.name);
       if (typeof name === 'string') names.add(name);
     }
     return [...names].sort();

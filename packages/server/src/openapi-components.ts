@@ -9,7 +9,11 @@ const problemSchema = {
   description: 'RFC 9457 problem details; `errors` lists every field-level problem.',
   required: ['type', 'title', 'status', 'detail', 'instance', 'errors'],
   properties: {
-    type: { type: 'string', description: 'URI reference naming the problem type.', examples: ['/problems/invalid-building'] },
+    type: {
+      type: 'string',
+      description: 'URI reference naming the problem type.',
+      examples: ['/problems/invalid-building'],
+    },
     title: { type: 'string' },
     status: { type: 'integer', minimum: 400, maximum: 599 },
     detail: { type: 'string' },
@@ -39,11 +43,15 @@ const predictionFields = {
   value: { type: 'number', description: "The prediction in the target's unit." },
   interval,
   warnings: { type: 'array', items: warning },
-  baseValue: { type: 'number', description: 'With explain: the model\'s expected log value.' },
+  baseValue: { type: 'number', description: "With explain: the model's expected log value." },
   contributions: {
     type: 'array',
     description: 'With explain: per input field, in log space; their sum with baseValue is ln(value).',
-    items: { type: 'object', required: ['feature', 'value'], properties: { feature: { type: 'string' }, value: { type: 'number' } } },
+    items: {
+      type: 'object',
+      required: ['feature', 'value'],
+      properties: { feature: { type: 'string' }, value: { type: 'number' } },
+    },
   },
 };
 
@@ -69,12 +77,29 @@ function problemResponse(description: string, example: Record<string, unknown>) 
   };
 }
 
-function problemExample(status: number, type: string, title: string, detail: string, errors: { path: string; message: string }[] = []) {
-  return { type: `/problems/${type}`, title, status, detail, instance: 'urn:request:6f1c2a9e-5b8e-4a57-9d43-1f0c3e2b7a10', errors };
+function problemExample(
+  status: number,
+  type: string,
+  title: string,
+  detail: string,
+  errors: { path: string; message: string }[] = [],
+) {
+  return {
+    type: `/problems/${type}`,
+    title,
+    status,
+    detail,
+    instance: 'urn:request:6f1c2a9e-5b8e-4a57-9d43-1f0c3e2b7a10',
+    errors,
+  };
 }
 
 /** Builds the components section; `building` and `buildingExample` come from the schema package. */
-export function openApiComponents(building: Record<string, unknown>, buildingExample: Record<string, unknown>, batchLimit: number) {
+export function openApiComponents(
+  building: Record<string, unknown>,
+  buildingExample: Record<string, unknown>,
+  batchLimit: number,
+) {
   const { $schema: _ignored, $id: _id, ...buildingSchema } = building;
   return {
     schemas: {
@@ -89,7 +114,11 @@ export function openApiComponents(building: Record<string, unknown>, buildingExa
         type: 'object',
         required: ['model', 'target', 'unit', 'value', 'interval', 'warnings'],
         properties: {
-          model: { type: 'object', required: ['name', 'version'], properties: { name: { type: 'string' }, version: { type: 'string' } } },
+          model: {
+            type: 'object',
+            required: ['name', 'version'],
+            properties: { name: { type: 'string' }, version: { type: 'string' } },
+          },
           target: { type: 'string' },
           unit: { type: 'string' },
           ...predictionFields,
@@ -112,7 +141,11 @@ export function openApiComponents(building: Record<string, unknown>, buildingExa
         type: 'object',
         required: ['model', 'target', 'unit', 'count', 'failed', 'results'],
         properties: {
-          model: { type: 'object', required: ['name', 'version'], properties: { name: { type: 'string' }, version: { type: 'string' } } },
+          model: {
+            type: 'object',
+            required: ['name', 'version'],
+            properties: { name: { type: 'string' }, version: { type: 'string' } },
+          },
           target: { type: 'string' },
           unit: { type: 'string' },
           count: { type: 'integer' },
@@ -121,7 +154,11 @@ export function openApiComponents(building: Record<string, unknown>, buildingExa
             type: 'array',
             items: {
               oneOf: [
-                { type: 'object', required: ['index', 'value', 'interval', 'warnings'], properties: { index: { type: 'integer' }, ...predictionFields } },
+                {
+                  type: 'object',
+                  required: ['index', 'value', 'interval', 'warnings'],
+                  properties: { index: { type: 'integer' }, ...predictionFields },
+                },
                 {
                   type: 'object',
                   required: ['index', 'error'],
@@ -130,7 +167,11 @@ export function openApiComponents(building: Record<string, unknown>, buildingExa
                     error: {
                       type: 'object',
                       required: ['status', 'title', 'errors'],
-                      properties: { status: { const: 422 }, title: { type: 'string' }, errors: { type: 'array', items: { $ref: '#/components/schemas/FieldError' } } },
+                      properties: {
+                        status: { const: 422 },
+                        title: { type: 'string' },
+                        errors: { type: 'array', items: { $ref: '#/components/schemas/FieldError' } },
+                      },
                     },
                   },
                 },
@@ -152,7 +193,14 @@ export function openApiComponents(building: Record<string, unknown>, buildingExa
           transform: { type: 'string' },
           framework: {},
           inputs: { type: 'array', items: { type: 'string' } },
-          features: { type: 'array', items: { type: 'object', required: ['name', 'encoding'], properties: { name: { type: 'string' }, encoding: {} } } },
+          features: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['name', 'encoding'],
+              properties: { name: { type: 'string' }, encoding: {} },
+            },
+          },
           interval: {},
           trainingRange: {},
           inputSchema: { type: 'object', description: 'JSON Schema (2020-12) of the building this model accepts.' },
@@ -195,8 +243,30 @@ export function openApiComponents(building: Record<string, unknown>, buildingExa
           name: { type: 'string' },
           versions: { type: 'array', items: { type: 'string' } },
           platform: { type: 'string' },
-          inputs: { type: 'array', items: { type: 'object', required: ['name', 'datatype', 'shape'], properties: { name: { type: 'string' }, datatype: { type: 'string' }, shape: { type: 'array', items: { type: 'integer' } } } } },
-          outputs: { type: 'array', items: { type: 'object', required: ['name', 'datatype', 'shape'], properties: { name: { type: 'string' }, datatype: { type: 'string' }, shape: { type: 'array', items: { type: 'integer' } } } } },
+          inputs: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['name', 'datatype', 'shape'],
+              properties: {
+                name: { type: 'string' },
+                datatype: { type: 'string' },
+                shape: { type: 'array', items: { type: 'integer' } },
+              },
+            },
+          },
+          outputs: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['name', 'datatype', 'shape'],
+              properties: {
+                name: { type: 'string' },
+                datatype: { type: 'string' },
+                shape: { type: 'array', items: { type: 'integer' } },
+              },
+            },
+          },
           parameters: { type: 'object' },
         },
       },
@@ -222,10 +292,34 @@ export function openApiComponents(building: Record<string, unknown>, buildingExa
       },
     },
     parameters: {
-      Explain: { name: 'explain', in: 'query', required: false, description: 'Add baseValue and per-input contributions.', schema: { type: 'boolean', default: false } },
-      ModelName: { name: 'name', in: 'path', required: true, description: 'Model name.', schema: { type: 'string', examples: ['site-energy', 'ghg-emissions'] } },
-      ModelVersion: { name: 'version', in: 'query', required: false, description: 'Model version; the latest if absent.', schema: { type: 'string' } },
-      BatchModel: { name: 'model', in: 'query', required: false, description: 'Model name (default `site-energy`).', schema: { type: 'string' } },
+      Explain: {
+        name: 'explain',
+        in: 'query',
+        required: false,
+        description: 'Add baseValue and per-input contributions.',
+        schema: { type: 'boolean', default: false },
+      },
+      ModelName: {
+        name: 'name',
+        in: 'path',
+        required: true,
+        description: 'Model name.',
+        schema: { type: 'string', examples: ['site-energy', 'ghg-emissions'] },
+      },
+      ModelVersion: {
+        name: 'version',
+        in: 'query',
+        required: false,
+        description: 'Model version; the latest if absent.',
+        schema: { type: 'string' },
+      },
+      BatchModel: {
+        name: 'model',
+        in: 'query',
+        required: false,
+        description: 'Model name (default `site-energy`).',
+        schema: { type: 'string' },
+      },
     },
     examples: {
       Building: { summary: 'An office building downtown', value: buildingExample },
@@ -240,10 +334,15 @@ export function openApiComponents(building: Record<string, unknown>, buildingExa
           warnings: [],
         },
       },
-      BatchRequest: { summary: 'Two buildings, the second invalid', value: { buildings: [buildingExample, { ...buildingExample, yearBuilt: 1700 }] } },
+      BatchRequest: {
+        summary: 'Two buildings, the second invalid',
+        value: { buildings: [buildingExample, { ...buildingExample, yearBuilt: 1700 }] },
+      },
       BatchCsv: {
         summary: 'The same as CSV',
-        value: `${Object.keys(buildingExample).join(',')}\n${Object.values(buildingExample).map((v) => (typeof v === 'string' && /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : String(v))).join(',')}\n`,
+        value: `${Object.keys(buildingExample).join(',')}\n${Object.values(buildingExample)
+          .map((v) => (typeof v === 'string' && /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : String(v)))
+          .join(',')}\n`,
       },
       BatchResponse: {
         summary: 'One prediction and one refused row (illustrative numbers)',
@@ -255,20 +354,82 @@ export function openApiComponents(building: Record<string, unknown>, buildingExa
           failed: 1,
           results: [
             { index: 0, value: 7510000, interval: { low: 3620000, high: 15600000, level: 0.9 }, warnings: [] },
-            { index: 1, error: { status: 422, title: 'Invalid input', errors: [{ path: 'yearBuilt', message: 'must be 1850 or later (was 1700)' }] } },
+            {
+              index: 1,
+              error: {
+                status: 422,
+                title: 'Invalid input',
+                errors: [{ path: 'yearBuilt', message: 'must be 1850 or later (was 1700)' }],
+              },
+            },
           ],
         },
       },
     },
     responses: {
-      MalformedRequest: problemResponse('Malformed JSON, CSV or query parameter.', problemExample(400, 'malformed-json', 'Malformed request', 'The request body is not valid JSON.', [{ path: '', message: 'invalid JSON' }])),
-      NotFound: problemResponse('No such route or model.', problemExample(404, 'model-not-found', 'Not found', 'There is no model "nope". Known models: ghg-emissions, site-energy.', [{ path: 'name', message: 'unknown model' }])),
-      PayloadTooLarge: problemResponse('Body over BODY_LIMIT, or a batch over BATCH_LIMIT.', problemExample(413, 'payload-too-large', 'Payload too large', 'The request body is larger than the limit of 2097152 bytes.', [{ path: '', message: 'body larger than 2097152 bytes' }])),
-      UnsupportedMediaType: problemResponse('Wrong Content-Type.', problemExample(415, 'unsupported-media-type', 'Unsupported media type', 'This endpoint accepts application/json; the request has Content-Type text/plain.', [{ path: '', message: 'content type must be application/json' }])),
-      InvalidBuilding: problemResponse('The building is invalid; every violation is listed.', problemExample(422, 'invalid-building', 'Invalid input', 'The building has 2 invalid fields.', [{ path: 'yearBuilt', message: 'must be 1850 or later (was 1700)' }, { path: 'numberOfFloors', message: 'must be a whole number >= 1 (was 0)' }])),
-      InvalidBody: problemResponse('The batch body has the wrong shape.', problemExample(422, 'invalid-body', 'Invalid input', 'The body must be an object {"buildings": [...]} with an array of buildings.', [{ path: 'buildings', message: 'must be an array of buildings' }])),
-      InvalidTensor: problemResponse('The input tensor is invalid.', problemExample(422, 'invalid-tensor', 'Invalid input', 'The input tensor is invalid (1 problem).', [{ path: 'inputs/0/datatype', message: 'must be FP32 or FP64' }])),
-      NotReady: problemResponse('The models are not loaded and verified (yet), or the service is shutting down.', problemExample(503, 'not-ready', 'Service unavailable', 'The models are still loading and being verified.')),
+      MalformedRequest: problemResponse(
+        'Malformed JSON, CSV or query parameter.',
+        problemExample(400, 'malformed-json', 'Malformed request', 'The request body is not valid JSON.', [
+          { path: '', message: 'invalid JSON' },
+        ]),
+      ),
+      NotFound: problemResponse(
+        'No such route or model.',
+        problemExample(
+          404,
+          'model-not-found',
+          'Not found',
+          'There is no model "nope". Known models: ghg-emissions, site-energy.',
+          [{ path: 'name', message: 'unknown model' }],
+        ),
+      ),
+      PayloadTooLarge: problemResponse(
+        'Body over BODY_LIMIT, or a batch over BATCH_LIMIT.',
+        problemExample(
+          413,
+          'payload-too-large',
+          'Payload too large',
+          'The request body is larger than the limit of 2097152 bytes.',
+          [{ path: '', message: 'body larger than 2097152 bytes' }],
+        ),
+      ),
+      UnsupportedMediaType: problemResponse(
+        'Wrong Content-Type.',
+        problemExample(
+          415,
+          'unsupported-media-type',
+          'Unsupported media type',
+          'This endpoint accepts application/json; the request has Content-Type text/plain.',
+          [{ path: '', message: 'content type must be application/json' }],
+        ),
+      ),
+      InvalidBuilding: problemResponse(
+        'The building is invalid; every violation is listed.',
+        problemExample(422, 'invalid-building', 'Invalid input', 'The building has 2 invalid fields.', [
+          { path: 'yearBuilt', message: 'must be 1850 or later (was 1700)' },
+          { path: 'numberOfFloors', message: 'must be a whole number >= 1 (was 0)' },
+        ]),
+      ),
+      InvalidBody: problemResponse(
+        'The batch body has the wrong shape.',
+        problemExample(
+          422,
+          'invalid-body',
+          'Invalid input',
+          'The body must be an object {"buildings": [...]} with an array of buildings.',
+          [{ path: 'buildings', message: 'must be an array of buildings' }],
+        ),
+      ),
+      InvalidTensor: problemResponse(
+        'The input tensor is invalid.',
+        problemExample(422, 'invalid-tensor', 'Invalid input', 'The input tensor is invalid (1 problem).', [
+          { path: 'inputs/0/datatype', message: 'must be FP32 or FP64' },
+        ]),
+      ),
+      NotReady: problemResponse(
+        'The models are not loaded and verified (yet), or the service is shutting down.',
+        problemExample(503, 'not-ready', 'Service unavailable', 'The models are still loading and being verified.'),
+      ),
     },
   };
 }

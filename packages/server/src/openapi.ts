@@ -30,7 +30,11 @@ export type OpenApiDocument = Record<string, unknown> & { paths: Record<string, 
  * document.paths['/v1/predict'].post.operationId // 'predict'
  */
 export function buildOpenApiDocument(schema: BuildingSchemaApi, options: { batchLimit: number }): OpenApiDocument {
-  const swaggerJsdoc = require('swagger-jsdoc') as (options: { definition: object; apis: string[]; failOnErrors: boolean }) => object;
+  const swaggerJsdoc = require('swagger-jsdoc') as (options: {
+    definition: object;
+    apis: string[];
+    failOnErrors: boolean;
+  }) => object;
   const definition = {
     openapi: '3.1.0',
     jsonSchemaDialect: 'https://spec.openapis.org/oas/3.1/dialect/base',

@@ -41,13 +41,26 @@ export async function runServer(
   const metrics = options.metrics ?? createMetrics();
   const registry = new ModelRegistry();
   const clusterMetrics = cluster.isWorker ? joinClusterMetrics(metrics.registry) : undefined;
-  const { app } = createApp({ registry, schema, config, logger, metrics, ...(clusterMetrics ? { clusterMetrics } : {}) });
+  const { app } = createApp({
+    registry,
+    schema,
+    config,
+    logger,
+    metrics,
+    ...(clusterMetrics ? { clusterMetrics } : {}),
+  });
   const started = performance.now();
   const loaded = registry.load(Promise.resolve().then(() => loadModelStore(config.modelsDir))).then((ok) => {
     if (ok) {
-      logger.info({ models: registry.names(), ms: Math.round(performance.now() - started) }, 'models loaded and verified; ready');
+      logger.info(
+        { models: registry.names(), ms: Math.round(performance.now() - started) },
+        'models loaded and verified; ready',
+      );
     } else {
-      logger.error({ modelsDir: config.modelsDir, reason: registry.failure }, 'models refused: not serving predictions (readyz stays 503)');
+      logger.error(
+        { modelsDir: config.modelsDir, reason: registry.failure },
+        'models refused: not serving predictions (readyz stays 503)',
+      );
     }
     return ok;
   });

@@ -26,12 +26,27 @@ t.test('defaults', async (t) => {
 
 t.test('environment', async (t) => {
   const config = loadConfig({
-    PORT: '8080', HOST: '127.0.0.1', MODELS_DIR: '/app/models', LOG_LEVEL: 'WARN', BODY_LIMIT: '512kb', BATCH_LIMIT: '5000',
-    CORS_ORIGINS: 'https://a.example, https://b.example:8443', REQUEST_TIMEOUT_MS: '5000', HEADERS_TIMEOUT_MS: '20000', WORKERS: '3',
+    PORT: '8080',
+    HOST: '127.0.0.1',
+    MODELS_DIR: '/app/models',
+    LOG_LEVEL: 'WARN',
+    BODY_LIMIT: '512kb',
+    BATCH_LIMIT: '5000',
+    CORS_ORIGINS: 'https://a.example, https://b.example:8443',
+    REQUEST_TIMEOUT_MS: '5000',
+    HEADERS_TIMEOUT_MS: '20000',
+    WORKERS: '3',
   });
   t.match(config, {
-    port: 8080, host: '127.0.0.1', modelsDir: '/app/models', logLevel: 'warn', bodyLimit: 512 * 1024, batchLimit: 5000,
-    corsOrigins: ['https://a.example', 'https://b.example:8443'], requestTimeoutMs: 5000, workers: 3,
+    port: 8080,
+    host: '127.0.0.1',
+    modelsDir: '/app/models',
+    logLevel: 'warn',
+    bodyLimit: 512 * 1024,
+    batchLimit: 5000,
+    corsOrigins: ['https://a.example', 'https://b.example:8443'],
+    requestTimeoutMs: 5000,
+    workers: 3,
   });
   t.equal(config.headersTimeoutMs, 5000, 'headers timeout never above the request timeout');
   t.equal(loadConfig({ BODY_LIMIT: '1mb' }).bodyLimit, 1024 * 1024);
@@ -40,7 +55,13 @@ t.test('environment', async (t) => {
 t.test('flags win over the environment', async (t) => {
   const flags = parseServeArgs(['--port', '9000', '--host=::1', '--models-dir', 'm', '--workers', '2', '--reload']);
   t.same(flags, { port: '9000', host: '::1', modelsDir: 'm', workers: '2', reload: true });
-  t.match(loadConfig({ PORT: '1', WORKERS: '8' }, flags), { port: 9000, host: '::1', modelsDir: resolve('m'), workers: 2, reload: true });
+  t.match(loadConfig({ PORT: '1', WORKERS: '8' }, flags), {
+    port: 9000,
+    host: '::1',
+    modelsDir: resolve('m'),
+    workers: 2,
+    reload: true,
+  });
 });
 
 t.test('refuses unusable settings with a message naming them', async (t) => {
@@ -50,7 +71,10 @@ t.test('refuses unusable settings with a message naming them', async (t) => {
     [{ BATCH_LIMIT: '999' }, 'BATCH_LIMIT must be between 1000 and 100000, got 999'],
     [{ BODY_LIMIT: 'lots' }, 'BODY_LIMIT must be a size like 1048576, 512kb or 2mb, got "lots"'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"'],
-    [{ CORS_ORIGINS: 'example.org' }, 'CORS_ORIGINS entries must be origins like https://example.org, got "example.org"'],
+    [
+      { CORS_ORIGINS: 'example.org' },
+      'CORS_ORIGINS entries must be origins like https://example.org, got "example.org"',
+    ],
     [{ WORKERS: '0' }, 'WORKERS must be between 1 and 256, got 0'],
   ];
   for (const [env, message] of cases) t.throws(() => loadConfig(env), new ConfigError(message));

@@ -31,7 +31,9 @@ function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -83,7 +85,9 @@ t.test('builds the Dockerfile unchanged with buildah on the stand-in base', asyn
   );
   t.equal(build.stdout.trim().split('\n').at(-1), tag, 'build-image.sh names the image it built');
 
-  const inspected = JSON.parse(await buildahOut('inspect', '--type', 'image', tag)) as { Docker: { config: ImageConfig } };
+  const inspected = JSON.parse(await buildahOut('inspect', '--type', 'image', tag)) as {
+    Docker: { config: ImageConfig };
+  };
   config = inspected.Docker.config;
   const nodeVersion = /^ARG NODE_VERSION=(.+)$/m.exec(readFileSync(join(root, 'Dockerfile'), 'utf8'))?.[1];
   t.same(config.Cmd, ['node', '/app/dist/serve.js'], 'CMD starts the server');
@@ -108,7 +112,8 @@ t.test('builds the Dockerfile unchanged with buildah on the stand-in base', asyn
   const sum = (layers: { size: number }[]) => layers.reduce((total, layer) => total + layer.size, 0);
   t.comment(`image ${tag}: ${mb(sum(image))} in all, base ${mb(sum(base))}, application layers ${mb(sum(own))}`);
   for (const layer of own) t.comment(`  application layer ${mb(layer.size)}: ${layer.CreatedBy.slice(0, 80)}`);
-  for (const layer of base.filter((layer) => layer.size > 0)) t.comment(`  base layer ${mb(layer.size)}: ${layer.CreatedBy.slice(0, 80)}`);
+  for (const layer of base.filter((layer) => layer.size > 0))
+    t.comment(`  base layer ${mb(layer.size)}: ${layer.CreatedBy.slice(0, 80)}`);
   t.ok(sum(own) < 60e6, `application layers under 60 MB (${mb(sum(own))})`);
 });
 
@@ -119,13 +124,11 @@ t.test('the image holds the server, its production dependencies and the models, 
   t.teardown(() => buildahOut('rm', container));
   const list = async (script: string) =>
     JSON.parse(await buildahOut('run', '--isolation', 'chroot', container, '--', 'node', '-e', script)) as string[];
-  t.same(await list('console.log(JSON.stringify(require("fs").readdirSync("/app").sort()))'), [
-    'dist',
-    'models',
-    'node_modules',
-    'package.json',
-    'public',
-  ], '/app holds the deployed server and the models only');
+  t.same(
+    await list('console.log(JSON.stringify(require("fs").readdirSync("/app").sort()))'),
+    ['dist', 'models', 'node_modules', 'package.json', 'public'],
+    '/app holds the deployed server and the models only',
+  );
   const serverPackage = JSON.parse(readFileSync(join(root, 'packages/server/package.json'), 'utf8')) as {
     dependencies: Record<string, string>;
   };
@@ -134,7 +137,8 @@ t.test('the image holds the server, its production dependencies and the models, 
       .flatMap((name) => name.startsWith("@") ? fs.readdirSync("/app/node_modules/" + name).map((sub) => name + "/" + sub) : [name]);
     console.log(JSON.stringify(names.sort()))`);
   t.same(installed, Object.keys(serverPackage.dependencies).sort(), 'production dependencies only');
-  const models = (dir: string) => readdirSync(dir).flatMap((name) => readdirSync(join(dir, name)).map((version) => `${name}/${version}`));
+  const models = (dir: string) =>
+    readdirSync(dir).flatMap((name) => readdirSync(join(dir, name)).map((version) => `${name}/${version}`));
   const inImage = await list(`const fs = require("fs"); const dir = "/app/models";
     console.log(JSON.stringify(fs.readdirSync(dir).flatMap((name) => fs.readdirSync(dir + "/" + name).map((version) => name + "/" + version))))`);
   t.same(inImage.sort(), models(join(root, 'models')).sort(), 'every model bundle of the repository');
@@ -155,8 +159,25 @@ t.test('runs as uid 1000, answers a prediction as the library did, and stops cle
 
   const port = await freePort();
   let output = '';
-  child = spawn('buildah', [...buildah, 'run', '--isolation', 'chroot', '--network', 'host', '--env', `PORT=${port}`,
-    '--env', 'WORKERS=1', container, '--', ...config.Cmd], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child = spawn(
+    'buildah',
+    [
+      ...buildah,
+      'run',
+      '--isolation',
+      'chroot',
+      '--network',
+      'host',
+      '--env',
+      `PORT=${port}`,
+      '--env',
+      'WORKERS=1',
+      container,
+      '--',
+      ...config.Cmd,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((done) => child?.once('exit', (code) => done(code)));
@@ -165,7 +186,10 @@ t.test('runs as uid 1000, answers a prediction as the library did, and stops cle
   let ready = false;
   // A bound, not a timing assertion: model verification runs on a machine shared with other test suites.
   for (let attempt = 0; attempt < 600 && !ready && child.exitCode === null; attempt++) {
-    ready = await fetch(`${base}/readyz`).then((reply) => reply.status === 200, () => false);
+    ready = await fetch(`${base}/readyz`).then(
+      (reply) => reply.status === 200,
+      () => false,
+    );
     if (!ready) await sleep(500);
   }
   t.ok(ready, `/readyz answered 200${ready ? '' : `; container output:\n${output}`}`);
@@ -173,7 +197,10 @@ t.test('runs as uid 1000, answers a prediction as the library did, and stops cle
 
   // The model's first golden row: a raw building and the prediction XGBoost itself made for it (ln kBtu).
   const modelDir = join(root, 'models', 'site-energy');
-  const version = readdirSync(modelDir).sort((a, b) => a.localeCompare(b, 'en', { numeric: true })).at(-1) ?? '';
+  const version =
+    readdirSync(modelDir)
+      .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))
+      .at(-1) ?? '';
   const golden = JSON.parse(readFileSync(join(modelDir, version, 'golden.json'), 'utf8')) as {
     rows: { building: object; prediction: number }[];
   };
@@ -186,7 +213,10 @@ t.test('runs as uid 1000, answers a prediction as the library did, and stops cle
   t.equal(reply.status, 200, 'POST /v1/predict answers 200');
   const body = (await reply.json()) as { model: { name: string; version: string }; value: number };
   t.same(body.model, { name: 'site-energy', version }, 'from the latest site-energy bundle');
-  t.ok(Math.abs(Math.log(body.value) - (row?.prediction ?? NaN)) < 1e-5, `ln(${body.value}) is XGBoost's ${row?.prediction}`);
+  t.ok(
+    Math.abs(Math.log(body.value) - (row?.prediction ?? NaN)) < 1e-5,
+    `ln(${body.value}) is XGBoost's ${row?.prediction}`,
+  );
 
   // The documentation is built at run time from the image's own files (route comments, swagger-ui-dist).
   const openapi = await fetch(`${base}/openapi.json`);
@@ -198,8 +228,9 @@ t.test('runs as uid 1000, answers a prediction as the library did, and stops cle
   t.match(docs.headers.get('content-type'), /^text\/html/, 'with the Swagger UI page');
   t.equal((await fetch(`${base}/docs/swagger-ui-bundle.js`)).status, 200, 'Swagger UI is in the image');
 
-  const server = descendants(child.pid ?? -1).find((pid) => cmdline(pid).join(' ').endsWith('/app/dist/serve.js') &&
-    !cmdline(pid)[0]?.includes('buildah'));
+  const server = descendants(child.pid ?? -1).find(
+    (pid) => cmdline(pid).join(' ').endsWith('/app/dist/serve.js') && !cmdline(pid)[0]?.includes('buildah'),
+  );
   t.ok(server, 'server process found');
   if (server === undefined) return;
   const status = readFileSync(`/proc/${server}/status`, 'utf8');
@@ -207,8 +238,22 @@ t.test('runs as uid 1000, answers a prediction as the library did, and stops cle
   t.same(/^Gid:\s+(.*)$/m.exec(status)?.[1]?.split(/\s+/), ['1000', '1000', '1000', '1000'], 'and gid 1000');
 
   const healthcheck = config.Healthcheck?.Test.slice(1) ?? [];
-  const probe = await run('buildah', [...buildah, 'run', '--isolation', 'chroot', '--network', 'host', '--env',
-    `PORT=${port}`, container, '--', ...healthcheck]).then(() => 0, (error: { code?: number }) => error.code ?? -1);
+  const probe = await run('buildah', [
+    ...buildah,
+    'run',
+    '--isolation',
+    'chroot',
+    '--network',
+    'host',
+    '--env',
+    `PORT=${port}`,
+    container,
+    '--',
+    ...healthcheck,
+  ]).then(
+    () => 0,
+    (error: { code?: number }) => error.code ?? -1,
+  );
   t.equal(probe, 0, 'the HEALTHCHECK command passes against the running server');
 
   // What a container runtime does on stop: the image's STOPSIGNAL to the container's main process.

@@ -54,7 +54,7 @@ t.test('the template deploys the port the server and the image use', async (t) =
   t.equal(bicepEnv()['PORT'], String(port), 'and the container is told to listen on it');
 });
 
-t.test('probes ask the server\'s own liveness and readiness routes on the container port', async (t) => {
+t.test("probes ask the server's own liveness and readiness routes on the container port", async (t) => {
   const probes = [...template.matchAll(/type: '(\w+)'\s+httpGet: \{ path: '([^']+)', port: (\w+) \}/g)].map(
     ([, type, path, port]) => ({ type, path, port }),
   );
@@ -75,7 +75,11 @@ t.test('every environment variable the template sets is one the server reads, wi
   const source = readFileSync(join(root, 'packages/server/src/config.ts'), 'utf8');
   const read = new Set([...source.matchAll(/env\['([A-Z0-9_]+)'\]/g)].map(([, name]) => name));
   const env = bicepEnv();
-  t.same(Object.keys(env).filter((name) => !read.has(name)), [], 'no variable the server ignores');
+  t.same(
+    Object.keys(env).filter((name) => !read.has(name)),
+    [],
+    'no variable the server ignores',
+  );
   for (const name of ['PORT', 'HOST', 'MODELS_DIR', 'WORKERS']) t.ok(name in env, `${name} is set`);
   const config = loadConfig(env);
   t.equal(config.host, '0.0.0.0', 'listens beyond loopback, as ingress needs');
@@ -113,25 +117,28 @@ function dryRun(t: Test, ...args: string[]) {
   return { ...result, ran: existsSync(called) ? readFileSync(called, 'utf8') : '' };
 }
 
-t.test('deploy --dry-run prints the provider, group, registry, image build and app commands and runs none', async (t) => {
-  const result = dryRun(t, '--dry-run', 'deploy');
-  t.equal(result.status, 0);
-  t.equal(result.ran, '', 'neither az nor curl was called');
-  const deployment = (name: string, parameters: string) =>
-    `+ az deployment group create --resource-group energy-demo --name ${name} --template-file deploy/azure/main.bicep ` +
-    `--parameters ${parameters} --query properties.outputs.`;
-  t.same(result.stderr.trimEnd().split('\n'), [
-    '+ az account show --output none',
-    '+ az provider register --namespace Microsoft.App --wait',
-    '+ az provider register --namespace Microsoft.OperationalInsights --wait',
-    '+ az provider register --namespace Microsoft.ContainerRegistry --wait',
-    '+ az group create --name energy-demo --location francecentral --output none',
-    `${deployment('seattle-energy-infra', 'appName=seattle-energy deployApp=false')}registryName.value --output tsv`,
-    '+ az acr build --registry <registry-name> --image seattle-energy:1a2b3c --file Dockerfile .',
-    `${deployment('seattle-energy-app', 'appName=seattle-energy deployApp=true image=seattle-energy:1a2b3c registryName=<registry-name>')}url.value --output tsv`,
-  ]);
-  t.same(result.stdout.trimEnd().split('\n'), ['API:  <url>', 'Docs: <url>/docs']);
-});
+t.test(
+  'deploy --dry-run prints the provider, group, registry, image build and app commands and runs none',
+  async (t) => {
+    const result = dryRun(t, '--dry-run', 'deploy');
+    t.equal(result.status, 0);
+    t.equal(result.ran, '', 'neither az nor curl was called');
+    const deployment = (name: string, parameters: string) =>
+      `+ az deployment group create --resource-group energy-demo --name ${name} --template-file deploy/azure/main.bicep ` +
+      `--parameters ${parameters} --query properties.outputs.`;
+    t.same(result.stderr.trimEnd().split('\n'), [
+      '+ az account show --output none',
+      '+ az provider register --namespace Microsoft.App --wait',
+      '+ az provider register --namespace Microsoft.OperationalInsights --wait',
+      '+ az provider register --namespace Microsoft.ContainerRegistry --wait',
+      '+ az group create --name energy-demo --location francecentral --output none',
+      `${deployment('seattle-energy-infra', 'appName=seattle-energy deployApp=false')}registryName.value --output tsv`,
+      '+ az acr build --registry <registry-name> --image seattle-energy:1a2b3c --file Dockerfile .',
+      `${deployment('seattle-energy-app', 'appName=seattle-energy deployApp=true image=seattle-energy:1a2b3c registryName=<registry-name>')}url.value --output tsv`,
+    ]);
+    t.same(result.stdout.trimEnd().split('\n'), ['API:  <url>', 'Docs: <url>/docs']);
+  },
+);
 
 t.test('query --dry-run reads the URL from the deployment and posts the example building', async (t) => {
   const result = dryRun(t, 'query', '--dry-run');
@@ -142,7 +149,7 @@ t.test('query --dry-run reads the URL from the deployment and posts the example 
     "+ curl --fail-with-body --silent --show-error --retry 5 --retry-delay 3 --retry-all-errors --request POST <url>/v1/predict --header 'content-type: application/json' --data @deploy/azure/example-building.json",
   ]);
   const example: unknown = JSON.parse(readFileSync(join(root, 'deploy/azure/example-building.json'), 'utf8'));
-  t.same(example, exampleBuilding, 'the example is the schema\'s example building');
+  t.same(example, exampleBuilding, "the example is the schema's example building");
 });
 
 t.test('teardown --dry-run prints the resource group deletion', async (t) => {

@@ -3,7 +3,13 @@ import t from 'tap';
 import { fakeStore } from './fixtures/fake-parts.js';
 import { json, startHarness, type Reply } from './fixtures/http-harness.js';
 
-const building = { primaryPropertyType: 'Hotel', neighborhood: 'Downtown', yearBuilt: 1927, numberOfFloors: 12, propertyGfaTotal: 88434 };
+const building = {
+  primaryPropertyType: 'Hotel',
+  neighborhood: 'Downtown',
+  yearBuilt: 1927,
+  numberOfFloors: 12,
+  propertyGfaTotal: 88434,
+};
 
 /** Every error answer is RFC 9457 problem+json with the same fields, and leaks nothing. */
 function assertProblem(t: Tap.Test, reply: Reply, status: number, type: string) {
@@ -23,13 +29,21 @@ t.test('the error statuses of the API, each as problem+json', async (t) => {
   t.teardown(() => h.close());
 
   t.test('400 for malformed JSON', async (t) => {
-    const reply = await h.request('POST', '/v1/predict', { body: '{"yearBuilt": 19', headers: { 'content-type': 'application/json' } });
+    const reply = await h.request('POST', '/v1/predict', {
+      body: '{"yearBuilt": 19',
+      headers: { 'content-type': 'application/json' },
+    });
     assertProblem(t, reply, 400, 'malformed-json');
     t.same(reply.json.errors, [{ path: '', message: 'invalid JSON' }]);
   });
 
   t.test('400 for an empty body and for a bad query flag', async (t) => {
-    assertProblem(t, await h.request('POST', '/v1/predict', { body: '', headers: { 'content-type': 'application/json' } }), 400, 'malformed-request');
+    assertProblem(
+      t,
+      await h.request('POST', '/v1/predict', { body: '', headers: { 'content-type': 'application/json' } }),
+      400,
+      'malformed-request',
+    );
     const reply = await h.request('POST', '/v1/predict?explain=maybe', json(building));
     assertProblem(t, reply, 400, 'invalid-query');
     t.same(reply.json.errors, [{ path: 'explain', message: 'must be true or false' }]);
@@ -59,28 +73,58 @@ t.test('the error statuses of the API, each as problem+json', async (t) => {
 
   t.test('413 for a body over the limit', async (t) => {
     const big = JSON.stringify({ ...building, neighborhood: 'x'.repeat(h.deps.config.bodyLimit) });
-    const reply = await h.request('POST', '/v1/predict', { body: big, headers: { 'content-type': 'application/json' } });
+    const reply = await h.request('POST', '/v1/predict', {
+      body: big,
+      headers: { 'content-type': 'application/json' },
+    });
     assertProblem(t, reply, 413, 'payload-too-large');
     t.match(reply.json.detail, String(h.deps.config.bodyLimit));
   });
 
   t.test('413 naming the limit for a batch over the batch limit', async (t) => {
     const limit = h.deps.config.batchLimit;
-    const reply = await h.request('POST', '/v1/predict/batch', json({ buildings: Array.from({ length: limit + 1 }, () => building) }));
+    const reply = await h.request(
+      'POST',
+      '/v1/predict/batch',
+      json({ buildings: Array.from({ length: limit + 1 }, () => building) }),
+    );
     assertProblem(t, reply, 413, 'batch-too-large');
     t.same(reply.json.errors, [{ path: 'buildings', message: `at most ${limit} buildings per request` }]);
   });
 
   t.test('415 for a wrong or missing content type', async (t) => {
-    const reply = await h.request('POST', '/v1/predict', { body: JSON.stringify(building), headers: { 'content-type': 'text/plain' } });
+    const reply = await h.request('POST', '/v1/predict', {
+      body: JSON.stringify(building),
+      headers: { 'content-type': 'text/plain' },
+    });
     assertProblem(t, reply, 415, 'unsupported-media-type');
     t.match(reply.json.detail, 'accepts application/json; the request has Content-Type text/plain');
-    assertProblem(t, await h.request('POST', '/v1/predict', { body: JSON.stringify(building) }), 415, 'unsupported-media-type');
-    assertProblem(t, await h.request('POST', '/v1/predict/batch', { body: 'a', headers: { 'content-type': 'application/xml' } }), 415, 'unsupported-media-type');
+    assertProblem(
+      t,
+      await h.request('POST', '/v1/predict', { body: JSON.stringify(building) }),
+      415,
+      'unsupported-media-type',
+    );
+    assertProblem(
+      t,
+      await h.request('POST', '/v1/predict/batch', { body: 'a', headers: { 'content-type': 'application/xml' } }),
+      415,
+      'unsupported-media-type',
+    );
   });
 
   t.test('422 listing every violation of an invalid building', async (t) => {
-    const reply = await h.request('POST', '/v1/predict', json({ primaryPropertyType: 'Castle', yearBuilt: 1700, numberOfFloors: 1.5, propertyGfaTotal: 1000, colour: 'red' }));
+    const reply = await h.request(
+      'POST',
+      '/v1/predict',
+      json({
+        primaryPropertyType: 'Castle',
+        yearBuilt: 1700,
+        numberOfFloors: 1.5,
+        propertyGfaTotal: 1000,
+        colour: 'red',
+      }),
+    );
     assertProblem(t, reply, 422, 'invalid-building');
     t.same(reply.json.errors, [
       { path: 'neighborhood', message: 'is required' },
@@ -120,14 +164,27 @@ t.test('500 without internals, logged once with the error', async (t) => {
 t.test('503 while the models are not loaded', async (t) => {
   const h = await startHarness({ store: null });
   t.teardown(() => h.close());
-  for (const [method, path] of [['POST', '/v1/predict'], ['GET', '/v1/models'], ['GET', '/readyz'], ['GET', '/v2/health/ready'], ['POST', '/v2/models/site-energy/infer']] as const) {
+  for (const [method, path] of [
+    ['POST', '/v1/predict'],
+    ['GET', '/v1/models'],
+    ['GET', '/readyz'],
+    ['GET', '/v2/health/ready'],
+    ['POST', '/v2/models/site-energy/infer'],
+  ] as const) {
     const reply = await h.request(method, path, method === 'POST' ? json(building) : {});
     assertProblem(t, reply, 503, 'not-ready');
     t.equal(reply.headers['retry-after'], '1', `${method} ${path} says when to retry`);
   }
   t.equal((await h.request('GET', '/livez')).status, 200, 'still live');
   const health = await h.request('GET', '/healthz');
-  t.same(health.json, { status: 'degraded', live: true, ready: false, state: 'loading', models: [], uptimeSeconds: health.json.uptimeSeconds });
+  t.same(health.json, {
+    status: 'degraded',
+    live: true,
+    ready: false,
+    state: 'loading',
+    models: [],
+    uptimeSeconds: health.json.uptimeSeconds,
+  });
   h.deps.registry.fail('BUNDLE_HASH_MISMATCH: /models/x');
   const failed = await h.request('GET', '/readyz');
   assertProblem(t, failed, 503, 'not-ready');
@@ -157,7 +214,10 @@ t.test('security headers and CORS', async (t) => {
   t.equal(reply.headers['access-control-allow-origin'], undefined, 'CORS closed by default');
   t.equal(reply.headers['x-content-type-options'], 'nosniff');
   t.equal(reply.headers['x-frame-options'], 'DENY');
-  t.equal(reply.headers['content-security-policy'], "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
+  t.equal(
+    reply.headers['content-security-policy'],
+    "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+  );
   t.equal(reply.headers['x-powered-by'], undefined);
 
   const open = await startHarness({ env: { CORS_ORIGINS: 'https://city.example' } });
@@ -168,7 +228,11 @@ t.test('security headers and CORS', async (t) => {
   const other = await open.request('GET', '/v1/models', { headers: { origin: 'https://evil.example' } });
   t.equal(other.headers['access-control-allow-origin'], undefined);
   const preflight = await open.request('OPTIONS', '/v1/predict', {
-    headers: { origin: 'https://city.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+    headers: {
+      origin: 'https://city.example',
+      'access-control-request-method': 'POST',
+      'access-control-request-headers': 'content-type',
+    },
   });
   t.equal(preflight.status, 204);
   t.equal(preflight.headers['access-control-allow-origin'], 'https://city.example');
@@ -187,5 +251,9 @@ t.test('an empty path parameter is a 404 on its route, or 405 for other methods'
   assertProblem(t, await h.request('GET', '/no//where'), 404, 'not-found');
   const trailing = await h.request('GET', '/v1/models/');
   assertProblem(t, trailing, 404, 'not-found');
-  t.same(trailing.json.errors, [{ path: '', message: 'empty path parameter' }], 'the model route with an empty name, not the list');
+  t.same(
+    trailing.json.errors,
+    [{ path: '', message: 'empty path parameter' }],
+    'the model route with an empty name, not the list',
+  );
 });

@@ -9,11 +9,19 @@ import { createApp } from '../src/app.js';
 type Doc = {
   openapi: string;
   paths: Record<string, Record<string, Operation>>;
-  components: { schemas: Record<string, unknown>; examples: Record<string, { value: unknown }>; responses: Record<string, Response> };
+  components: {
+    schemas: Record<string, unknown>;
+    examples: Record<string, { value: unknown }>;
+    responses: Record<string, Response>;
+  };
 };
 type Media = { schema?: unknown; example?: unknown; examples?: Record<string, { $ref?: string; value?: unknown }> };
 type Response = { $ref?: string; content?: Record<string, Media> };
-type Operation = { operationId: string; requestBody?: { content: Record<string, Media> }; responses: Record<string, Response> };
+type Operation = {
+  operationId: string;
+  requestBody?: { content: Record<string, Media> };
+  responses: Record<string, Response>;
+};
 
 const h = await startHarness();
 t.teardown(() => h.close());
@@ -38,7 +46,12 @@ function validatorFor(schema: unknown) {
 function rewriteRefs(node: unknown): any {
   if (Array.isArray(node)) return node.map(rewriteRefs);
   if (typeof node !== 'object' || node === null) return node;
-  return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, k === '$ref' && typeof v === 'string' && v.startsWith('#/') ? `${DOC_ID}${v}` : rewriteRefs(v)]));
+  return Object.fromEntries(
+    Object.entries(node).map(([k, v]) => [
+      k,
+      k === '$ref' && typeof v === 'string' && v.startsWith('#/') ? `${DOC_ID}${v}` : rewriteRefs(v),
+    ]),
+  );
 }
 
 t.test('GET /openapi.json is a valid OpenAPI 3.1 document', async (t) => {
@@ -52,7 +65,7 @@ t.test('GET /openapi.json is a valid OpenAPI 3.1 document', async (t) => {
   t.equal(validator.version, '3.1');
 });
 
-t.test('the building schema is the schema package\'s own', async (t) => {
+t.test("the building schema is the schema package's own", async (t) => {
   const { $schema: _s, ...expected } = h.deps.schema.buildingJsonSchema();
   t.same(doc.components.schemas['Building'], expected);
   t.same(doc.components.examples['Building']?.value, h.deps.schema.exampleBuilding);
@@ -68,9 +81,14 @@ t.test('every route is documented and every documented route is served', async (
     }
   }
   const documented = new Set<string>();
-  for (const [path, item] of Object.entries(doc.paths)) for (const method of Object.keys(item)) documented.add(`${method.toUpperCase()} ${path}`);
+  for (const [path, item] of Object.entries(doc.paths))
+    for (const method of Object.keys(item)) documented.add(`${method.toUpperCase()} ${path}`);
   t.same([...served].sort(), [...documented].sort());
-  t.ok(documented.has('POST /v1/predict') && documented.has('POST /v2/models/{name}/infer') && documented.has('GET /metrics'));
+  t.ok(
+    documented.has('POST /v1/predict') &&
+      documented.has('POST /v2/models/{name}/infer') &&
+      documented.has('GET /metrics'),
+  );
   const ids = [...Object.values(doc.paths)].flatMap((item) => Object.values(item).map((op) => op.operationId));
   t.equal(new Set(ids).size, ids.length, 'operationIds are unique');
 });
@@ -80,12 +98,17 @@ t.test('every request and response example is valid against its schema', async (
   for (const [path, item] of Object.entries(doc.paths)) {
     for (const [method, operation] of Object.entries(item)) {
       const media: [string, Media][] = [];
-      for (const [type, m] of Object.entries(operation.requestBody?.content ?? {})) media.push([`${method} ${path} request ${type}`, m]);
+      for (const [type, m] of Object.entries(operation.requestBody?.content ?? {}))
+        media.push([`${method} ${path} request ${type}`, m]);
       for (const [status, response] of Object.entries(operation.responses)) {
-        for (const [type, m] of Object.entries(resolve(response).content ?? {})) media.push([`${method} ${path} ${status} ${type}`, m]);
+        for (const [type, m] of Object.entries(resolve(response).content ?? {}))
+          media.push([`${method} ${path} ${status} ${type}`, m]);
       }
       for (const [where, m] of media) {
-        const examples = [...(m.example === undefined ? [] : [m.example]), ...Object.values(m.examples ?? {}).map((e) => resolve(e).value)];
+        const examples = [
+          ...(m.example === undefined ? [] : [m.example]),
+          ...Object.values(m.examples ?? {}).map((e) => resolve(e).value),
+        ];
         if (m.schema === undefined) continue;
         const validate = validatorFor(m.schema);
         for (const example of examples) {
@@ -120,17 +143,51 @@ t.test('live answers match their documented schemas', async (t) => {
   assertDocumented(t, '/v1/predict', 'post', await h.request('POST', '/v1/predict', json(building)));
   assertDocumented(t, '/v1/predict', 'post', await h.request('POST', '/v1/predict?explain=true', json(building)));
   assertDocumented(t, '/v1/predict', 'post', await h.request('POST', '/v1/predict', json({ yearBuilt: 1 })));
-  assertDocumented(t, '/v1/predict', 'post', await h.request('POST', '/v1/predict', { body: '{', headers: { 'content-type': 'application/json' } }));
-  assertDocumented(t, '/v1/predict', 'post', await h.request('POST', '/v1/predict', { body: '{}', headers: { 'content-type': 'text/plain' } }));
-  assertDocumented(t, '/v1/models/{name}/predict', 'post', await h.request('POST', '/v1/models/nope/predict', json(building)));
-  assertDocumented(t, '/v1/predict/batch', 'post', await h.request('POST', '/v1/predict/batch', json({ buildings: [building, {}] })));
+  assertDocumented(
+    t,
+    '/v1/predict',
+    'post',
+    await h.request('POST', '/v1/predict', { body: '{', headers: { 'content-type': 'application/json' } }),
+  );
+  assertDocumented(
+    t,
+    '/v1/predict',
+    'post',
+    await h.request('POST', '/v1/predict', { body: '{}', headers: { 'content-type': 'text/plain' } }),
+  );
+  assertDocumented(
+    t,
+    '/v1/models/{name}/predict',
+    'post',
+    await h.request('POST', '/v1/models/nope/predict', json(building)),
+  );
+  assertDocumented(
+    t,
+    '/v1/predict/batch',
+    'post',
+    await h.request('POST', '/v1/predict/batch', json({ buildings: [building, {}] })),
+  );
   assertDocumented(t, '/v1/models', 'get', await h.request('GET', '/v1/models'));
   assertDocumented(t, '/v1/models/{name}', 'get', await h.request('GET', '/v1/models/site-energy'));
   assertDocumented(t, '/v2/health/live', 'get', await h.request('GET', '/v2/health/live'));
   assertDocumented(t, '/v2/health/ready', 'get', await h.request('GET', '/v2/health/ready'));
   assertDocumented(t, '/v2/models/{name}', 'get', await h.request('GET', '/v2/models/site-energy'));
-  assertDocumented(t, '/v2/models/{name}/infer', 'post', await h.request('POST', '/v2/models/site-energy/infer', json({ inputs: [{ name: 'f', shape: [1, 3], datatype: 'FP32', data: [1, 2, 3] }] })));
-  assertDocumented(t, '/v2/models/{name}/infer', 'post', await h.request('POST', '/v2/models/site-energy/infer', json({ inputs: [] })));
+  assertDocumented(
+    t,
+    '/v2/models/{name}/infer',
+    'post',
+    await h.request(
+      'POST',
+      '/v2/models/site-energy/infer',
+      json({ inputs: [{ name: 'f', shape: [1, 3], datatype: 'FP32', data: [1, 2, 3] }] }),
+    ),
+  );
+  assertDocumented(
+    t,
+    '/v2/models/{name}/infer',
+    'post',
+    await h.request('POST', '/v2/models/site-energy/infer', json({ inputs: [] })),
+  );
   assertDocumented(t, '/livez', 'get', await h.request('GET', '/livez'));
   assertDocumented(t, '/readyz', 'get', await h.request('GET', '/readyz'));
   assertDocumented(t, '/healthz', 'get', await h.request('GET', '/healthz'));
@@ -145,7 +202,12 @@ t.test('GET /docs serves Swagger UI from the installed package with a CSP that l
   t.equal(page.headers['content-security-policy'], DOCS_CSP);
   t.notMatch(page.text, /https?:\/\//, 'no CDN or other origin');
   t.notMatch(page.text, /<script>[^<]/, 'no inline script (the CSP forbids it)');
-  for (const [file, type, size] of [['swagger-ui-bundle.js', 'text/javascript', 100_000], ['swagger-ui.css', 'text/css', 10_000], ['swagger-initializer.js', 'text/javascript', 50], ['favicon-32x32.png', 'image/png', 100]] as const) {
+  for (const [file, type, size] of [
+    ['swagger-ui-bundle.js', 'text/javascript', 100_000],
+    ['swagger-ui.css', 'text/css', 10_000],
+    ['swagger-initializer.js', 'text/javascript', 50],
+    ['favicon-32x32.png', 'image/png', 100],
+  ] as const) {
     const asset = await h.request('GET', `/docs/${file}`);
     t.equal(asset.status, 200, file);
     t.match(asset.headers['content-type'], type);

@@ -11,7 +11,6 @@ import t from 'tap';
 
 import { chromiumOptions, startServer, type RunningServer } from './fixtures/browser-kit.js';
 
-
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const screenshotPath = join(repoRoot, 'docs', 'screenshots', 'citizen-page.png');
 const KBTU_PER_KWH = 3.412142;
@@ -20,7 +19,6 @@ const KBTU_PER_KWH = 3.412142;
 // numbers with the same Intl options, so a change on either side shows up here.
 const approx = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 3 });
 const oneDecimal = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
-
 
 type Building = Record<string, string | number | boolean>;
 interface Prediction {
@@ -81,14 +79,18 @@ async function openPage(browser: Browser, server: RunningServer, viewport = { wi
     requests.push(url);
     return new URL(url).origin === server.url ? route.continue() : route.abort('blockedbyclient');
   });
-  page.on('console', (message) => { if (message.type() === 'error') consoleErrors.push(message.text()); });
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
   page.on('pageerror', (error) => consoleErrors.push(error.message));
   return { page, requests, consoleErrors, close: () => context.close() };
 }
 
 /** Picks the option whose value matches `wanted` the way the API matches categories; returns the canonical value. */
 async function chooseCategory(page: Page, field: string, wanted: string) {
-  const values = await page.locator(`#${field} option`).evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
+  const values = await page
+    .locator(`#${field} option`)
+    .evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
   const value = values.find((v) => v !== '' && squash(v) === squash(wanted));
   if (value === undefined) throw new Error(`${field}: no option for "${wanted}" among ${values.length}`);
   await page.selectOption(`#${field}`, value);
@@ -97,7 +99,8 @@ async function chooseCategory(page: Page, field: string, wanted: string) {
 
 async function fillBuilding(page: Page, source: Awaited<ReturnType<typeof buildingFromDataset>>): Promise<Building> {
   const building: Building = {};
-  for (const [field, wanted] of Object.entries(source.categories)) building[field] = await chooseCategory(page, field, wanted ?? '');
+  for (const [field, wanted] of Object.entries(source.categories))
+    building[field] = await chooseCategory(page, field, wanted ?? '');
   for (const [field, value] of Object.entries(source.numbers)) {
     if (value === undefined) continue;
     // Areas written the way people write them, "88,434"; the page must send 88434.
@@ -113,9 +116,14 @@ async function fillBuilding(page: Page, source: Awaited<ReturnType<typeof buildi
 
 async function post(server: RunningServer, path: string, body: unknown) {
   const response = await fetch(`${server.url}${path}`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
   });
-  return { status: response.status, body: (await response.json()) as Prediction & { errors?: { path: string; message: string }[] } };
+  return {
+    status: response.status,
+    body: (await response.json()) as Prediction & { errors?: { path: string; message: string }[] },
+  };
 }
 
 /**
@@ -123,8 +131,13 @@ async function post(server: RunningServer, path: string, body: unknown) {
  * fields in place of the API's identifiers (`propertyGfaParking` -> "parking area").
  */
 async function carriesApiWords(page: Page, shown: string, message: string) {
-  const names = await page.locator('#building-form [name]').evaluateAll((all) => all.map((e) => (e as HTMLInputElement).name));
-  const fragments = message.split(new RegExp(`\\b(?:${names.join('|')})\\b`)).map((f) => f.trim()).filter(Boolean);
+  const names = await page
+    .locator('#building-form [name]')
+    .evaluateAll((all) => all.map((e) => (e as HTMLInputElement).name));
+  const fragments = message
+    .split(new RegExp(`\\b(?:${names.join('|')})\\b`))
+    .map((f) => f.trim())
+    .filter(Boolean);
   let at = 0;
   for (const fragment of fragments) {
     const found = shown.indexOf(fragment, at);
@@ -153,11 +166,13 @@ t.teardown(async () => {
   await server?.close();
 });
 
-t.test('shows the API\'s estimate for a real building of the 2016 data, and saves the screenshot', async (t) => {
+t.test("shows the API's estimate for a real building of the 2016 data, and saves the screenshot", async (t) => {
   const source = await buildingFromDataset('1');
   const { page, requests, consoleErrors, close } = await openPage(browser, server);
   const sent: unknown[] = [];
-  page.on('request', (request) => { if (request.method() === 'POST') sent.push(request.postDataJSON()); });
+  page.on('request', (request) => {
+    if (request.method() === 'POST') sent.push(request.postDataJSON());
+  });
   await page.goto(`${server.url}/`);
   await page.waitForSelector('#primaryPropertyType option:nth-child(2)', { state: 'attached' });
 
@@ -174,16 +189,29 @@ t.test('shows the API\'s estimate for a real building of the 2016 data, and save
   t.equal(await page.textContent('#energy-kbtu'), approx.format(energy.body.value), 'annual site energy in kBtu');
   t.equal(await page.textContent('#energy-kwh'), approx.format(energy.body.value / KBTU_PER_KWH), 'the same in kWh');
   const buildingArea = Number(building['propertyGfaTotal']) - Number(building['propertyGfaParking'] ?? 0);
-  t.equal(await page.textContent('#eui'), oneDecimal.format(energy.body.value / buildingArea), 'energy use intensity, parking excluded');
+  t.equal(
+    await page.textContent('#eui'),
+    oneDecimal.format(energy.body.value / buildingArea),
+    'energy use intensity, parking excluded',
+  );
   const { low, high, level } = energy.body.interval;
-  t.equal(await page.textContent('#interval'),
-    `There is a ${Math.round(level * 100)}% chance that the real figure is between ${approx.format(low)} and ${approx.format(high)} kBtu a year.`);
-  t.match(await page.textContent('#ghg'), `About ${approx.format(emissions.body.value)} ${emissions.body.unit} a year`, 'GHG emissions');
+  t.equal(
+    await page.textContent('#interval'),
+    `There is a ${Math.round(level * 100)}% chance that the real figure is between ${approx.format(low)} and ${approx.format(high)} kBtu a year.`,
+  );
+  t.match(
+    await page.textContent('#ghg'),
+    `About ${approx.format(emissions.body.value)} ${emissions.body.unit} a year`,
+    'GHG emissions',
+  );
   const warnings = [...new Set([...energy.body.warnings, ...emissions.body.warnings].map((w) => w.message))];
   const shownWarnings = await page.locator('#warning-list li').allTextContents();
   t.equal(shownWarnings.length, warnings.length, 'every warning of the API is shown');
   for (const [index, warning] of warnings.entries()) {
-    t.ok(await carriesApiWords(page, shownWarnings[index] ?? '', warning), `warning in the API's words: ${shownWarnings[index]}`);
+    t.ok(
+      await carriesApiWords(page, shownWarnings[index] ?? '', warning),
+      `warning in the API's words: ${shownWarnings[index]}`,
+    );
   }
 
   const contributions = energy.body.contributions ?? [];
@@ -191,19 +219,26 @@ t.test('shows the API\'s estimate for a real building of the 2016 data, and save
   const bars = Math.min(contributions.length, 6) + (contributions.length > 6 ? 1 : 0);
   t.equal(await page.locator('#factors-chart svg[role=img] rect').count(), bars, 'one bar per main factor');
   t.match(await page.textContent('#factors-chart desc'), /(raises|lowers|multiplies) the estimate/);
-  t.equal(await page.textContent('#status'), `Estimated ${approx.format(energy.body.value)} kBtu a year, between ${approx.format(low)} and ${approx.format(high)} kBtu a year.`,
-    'the live status line announces the estimate');
+  t.equal(
+    await page.textContent('#status'),
+    `Estimated ${approx.format(energy.body.value)} kBtu a year, between ${approx.format(low)} and ${approx.format(high)} kBtu a year.`,
+    'the live status line announces the estimate',
+  );
 
   await mkdir(dirname(screenshotPath), { recursive: true });
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: screenshotPath, fullPage: true });
 
-  t.same(requests.filter((url) => new URL(url).origin !== server.url), [], 'no request leaves the server');
+  t.same(
+    requests.filter((url) => new URL(url).origin !== server.url),
+    [],
+    'no request leaves the server',
+  );
   t.same(consoleErrors, [], 'no console error, no Content-Security-Policy violation');
   await close();
 });
 
-t.test('shows the API\'s own message next to an incoherent field, and a cheap check at once', async (t) => {
+t.test("shows the API's own message next to an incoherent field, and a cheap check at once", async (t) => {
   const source = await buildingFromDataset('1');
   const { page, consoleErrors, close } = await openPage(browser, server);
   await page.goto(`${server.url}/`);
@@ -221,7 +256,10 @@ t.test('shows the API\'s own message next to an incoherent field, and a cheap ch
     const slot = page.locator(`#${error.path}-error`);
     await slot.waitFor({ state: 'visible' });
     const shown = (await slot.textContent()) ?? '';
-    t.ok(await carriesApiWords(page, shown, error.message), `the API's message is shown next to ${error.path}: ${shown}`);
+    t.ok(
+      await carriesApiWords(page, shown, error.message),
+      `the API's message is shown next to ${error.path}: ${shown}`,
+    );
     t.equal(await page.getAttribute(`#${error.path}`, 'aria-invalid'), 'true');
     const describedBy = (await page.getAttribute(`#${error.path}`, 'aria-describedby')) ?? '';
     t.ok(describedBy.split(' ').includes(`${error.path}-error`), 'the message is tied to the field for screen readers');
@@ -231,12 +269,18 @@ t.test('shows the API\'s own message next to an incoherent field, and a cheap ch
   // Words in a number field are caught in the browser, before any request.
   await page.fill('#propertyGfaParking', '');
   let posts = 0;
-  page.on('request', (request) => { if (request.method() === 'POST') posts++; });
+  page.on('request', (request) => {
+    if (request.method() === 'POST') posts++;
+  });
   await page.fill('#numberOfFloors', 'twelve');
   await page.locator('#numberOfFloors-error').waitFor({ state: 'visible' });
   t.equal(await page.textContent('#numberOfFloors-error'), 'Number of floors must be a number, written with digits.');
   t.equal(posts, 0, 'a client-side check does not ask the API');
-  t.same(consoleErrors.filter((m) => !m.includes('422')), [], 'no console error other than the refused request');
+  t.same(
+    consoleErrors.filter((m) => !m.includes('422')),
+    [],
+    'no console error other than the refused request',
+  );
   await close();
 });
 
@@ -245,7 +289,9 @@ t.test('completes the flow by keyboard alone, in a sensible order, with visible 
   const { page, close } = await openPage(browser, server);
   await page.goto(`${server.url}/`);
   await page.waitForSelector('#neighborhood option:nth-child(2)', { state: 'attached' });
-  const focusOrder = await page.locator('a[href], input, select, button').evaluateAll((all) => all.map((e) => e.id || e.textContent?.trim()));
+  const focusOrder = await page
+    .locator('a[href], input, select, button')
+    .evaluateAll((all) => all.map((e) => e.id || e.textContent?.trim()));
 
   const visited: string[] = [];
   const tab = async () => {
@@ -253,7 +299,10 @@ t.test('completes the flow by keyboard alone, in a sensible order, with visible 
     const focused = await page.evaluate(() => {
       const active = document.activeElement as HTMLElement;
       const style = getComputedStyle(active);
-      return { id: active.id || active.textContent?.trim() || '', outline: `${style.outlineStyle} ${style.outlineWidth}` };
+      return {
+        id: active.id || active.textContent?.trim() || '',
+        outline: `${style.outlineStyle} ${style.outlineWidth}`,
+      };
     });
     t.equal(focused.outline, 'solid 3px', `focus is visible on ${focused.id}`);
     visited.push(focused.id);
@@ -261,8 +310,13 @@ t.test('completes the flow by keyboard alone, in a sensible order, with visible 
   };
   // Selects answer to typing, as a closed <select> does for any keyboard user.
   const canonical = (field: string, wanted: string) =>
-    page.locator(`#${field} option`).evaluateAll((os, w) => (os as HTMLOptionElement[]).find((o) =>
-      o.value.toLowerCase().replace(/[^a-z0-9]/g, '') === w)?.value ?? '', squash(wanted));
+    page
+      .locator(`#${field} option`)
+      .evaluateAll(
+        (os, w) =>
+          (os as HTMLOptionElement[]).find((o) => o.value.toLowerCase().replace(/[^a-z0-9]/g, '') === w)?.value ?? '',
+        squash(wanted),
+      );
 
   await tab(); // the skip link comes first
   t.equal(await tab(), 'primaryPropertyType');
@@ -283,13 +337,20 @@ t.test('completes the flow by keyboard alone, in a sensible order, with visible 
   await page.keyboard.press('Enter');
 
   const building = {
-    primaryPropertyType: propertyType, neighborhood, yearBuilt: source.numbers.yearBuilt,
-    numberOfFloors: source.numbers.numberOfFloors, propertyGfaTotal: source.numbers.propertyGfaTotal,
+    primaryPropertyType: propertyType,
+    neighborhood,
+    yearBuilt: source.numbers.yearBuilt,
+    numberOfFloors: source.numbers.numberOfFloors,
+    propertyGfaTotal: source.numbers.propertyGfaTotal,
   };
   const energy = await post(server, '/v1/predict?explain=true', building);
   t.equal(energy.status, 200);
   await waitForEstimate(page, energy.body.value);
-  t.equal(await page.textContent('#energy-kbtu'), approx.format(energy.body.value), 'the estimate of the required fields alone');
+  t.equal(
+    await page.textContent('#energy-kbtu'),
+    approx.format(energy.body.value),
+    'the estimate of the required fields alone',
+  );
   await close();
 });
 
@@ -299,7 +360,9 @@ t.test('loads nothing from outside the server and transfers under 100 KB in tota
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Network.enable');
   let transferred = 0;
-  cdp.on('Network.loadingFinished', (event) => { transferred += event.encodedDataLength; });
+  cdp.on('Network.loadingFinished', (event) => {
+    transferred += event.encodedDataLength;
+  });
   await page.goto(`${server.url}/`);
   await page.waitForSelector('#primaryPropertyType option:nth-child(2)', { state: 'attached' });
   const building = await fillBuilding(page, source);
@@ -308,9 +371,16 @@ t.test('loads nothing from outside the server and transfers under 100 KB in tota
   await waitForEstimate(page, energy.body.value);
   await page.waitForLoadState('networkidle');
   t.comment(`transferred ${transferred} bytes in ${requests.length} requests`);
-  t.ok(transferred > 0 && transferred < 100 * 1024, `${transferred} bytes transferred, page, model metadata and estimate included`);
+  t.ok(
+    transferred > 0 && transferred < 100 * 1024,
+    `${transferred} bytes transferred, page, model metadata and estimate included`,
+  );
   t.ok(requests.length > 0);
-  t.same(requests.filter((url) => new URL(url).origin !== server.url), [], 'every request is same-origin');
+  t.same(
+    requests.filter((url) => new URL(url).origin !== server.url),
+    [],
+    'every request is same-origin',
+  );
   t.same(consoleErrors, []);
   await close();
 });
@@ -327,14 +397,19 @@ t.test('works on a phone: one column, nothing wider than the screen', async (t) 
   const layout = await page.evaluate(() => {
     const form = document.getElementById('building-form')!.getBoundingClientRect();
     const results = document.getElementById('results')!.getBoundingClientRect();
-    return { scrollWidth: document.documentElement.scrollWidth, width: window.innerWidth, formBottom: form.bottom, resultsTop: results.top };
+    return {
+      scrollWidth: document.documentElement.scrollWidth,
+      width: window.innerWidth,
+      formBottom: form.bottom,
+      resultsTop: results.top,
+    };
   });
   t.ok(layout.scrollWidth <= layout.width, `no horizontal scrolling (${layout.scrollWidth} <= ${layout.width})`);
   t.ok(layout.resultsTop >= layout.formBottom, 'the estimate comes below the form');
   await close();
 });
 
-t.test('labels every field, marks the optional ones, fills in nothing on the owner\'s behalf', async (t) => {
+t.test("labels every field, marks the optional ones, fills in nothing on the owner's behalf", async (t) => {
   const { page, close } = await openPage(browser, server);
   await page.goto(`${server.url}/`);
   await page.waitForSelector('#primaryPropertyType option:nth-child(2)', { state: 'attached' });
@@ -344,10 +419,15 @@ t.test('labels every field, marks the optional ones, fills in nothing on the own
       label: [...(c.labels ?? [])].map((l) => l.textContent?.replace(/\s+/g, ' ').trim()).join(' '),
       required: c.required,
       value: c.value,
-      inOptionalGroup: c.closest('fieldset')?.querySelector('legend')?.textContent === 'More details improve the estimate',
-    })));
-  t.same(fields.filter((f) => f.required).map((f) => f.name),
-    ['primaryPropertyType', 'neighborhood', 'yearBuilt', 'numberOfFloors', 'propertyGfaTotal'], 'the five required fields');
+      inOptionalGroup:
+        c.closest('fieldset')?.querySelector('legend')?.textContent === 'More details improve the estimate',
+    })),
+  );
+  t.same(
+    fields.filter((f) => f.required).map((f) => f.name),
+    ['primaryPropertyType', 'neighborhood', 'yearBuilt', 'numberOfFloors', 'propertyGfaTotal'],
+    'the five required fields',
+  );
   t.equal(fields.length, 19, 'every field of the building');
   for (const field of fields) {
     t.ok(field.label.length > 0, `${field.name} has a label`);
@@ -377,7 +457,10 @@ t.test('text has WCAG AA contrast against its background', async (t) => {
   const failures = await page.evaluate(() => {
     const rgb = (text: string) => (text.match(/[\d.]+/g) ?? []).map(Number);
     const luminance = ([r = 0, g = 0, b = 0]: number[]) => {
-      const [R, G, B] = [r, g, b].map((v) => { const c = v / 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; });
+      const [R, G, B] = [r, g, b].map((v) => {
+        const c = v / 255;
+        return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+      });
       return 0.2126 * (R ?? 0) + 0.7152 * (G ?? 0) + 0.0722 * (B ?? 0);
     };
     const background = (element: Element | null): number[] => {
@@ -419,7 +502,11 @@ t.test('updates as the person types, without pressing the button', async (t) => 
   }
   const first = await post(server, '/v1/predict?explain=true', building);
   await waitForEstimate(page, first.body.value);
-  t.equal(await page.textContent('#energy-kbtu'), approx.format(first.body.value), 'an estimate once the five fields are filled');
+  t.equal(
+    await page.textContent('#energy-kbtu'),
+    approx.format(first.body.value),
+    'an estimate once the five fields are filled',
+  );
 
   await page.locator('#numberOfFloors').fill('');
   await page.locator('#numberOfFloors').pressSequentially('3');

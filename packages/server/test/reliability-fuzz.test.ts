@@ -40,16 +40,33 @@ const loaded = await proc.loaded;
 const port = proc.running.port;
 
 type Doc = { paths: Record<string, Record<string, Operation>>; components: Record<string, Record<string, any>> };
-type Operation = { parameters?: { $ref?: string; name?: string; in?: string; schema?: any }[]; requestBody?: { content: Record<string, unknown> }; responses: Record<string, any> };
+type Operation = {
+  parameters?: { $ref?: string; name?: string; in?: string; schema?: any }[];
+  requestBody?: { content: Record<string, unknown> };
+  responses: Record<string, any>;
+};
 const doc = (await send(port, 'GET', '/openapi.json')).json as Doc;
-const deref = <T>(node: any): T => (typeof node?.$ref === 'string' ? node.$ref.replace(/^#\//, '').split('/').reduce((o: any, k: string) => o[k], doc) : node);
+const deref = <T>(node: any): T =>
+  typeof node?.$ref === 'string'
+    ? node.$ref
+        .replace(/^#\//, '')
+        .split('/')
+        .reduce((o: any, k: string) => o[k], doc)
+    : node;
 
 const ajv = new Ajv2020({ strict: false, allErrors: false });
 const DOC_ID = 'https://openapi.test/openapi.json';
 const rewriteRefs = (node: unknown): any =>
-  Array.isArray(node) ? node.map(rewriteRefs)
-  : typeof node !== 'object' || node === null ? node
-  : Object.fromEntries(Object.entries(node).map(([k, v]) => [k, k === '$ref' && typeof v === 'string' ? DOC_ID + v : rewriteRefs(v)]));
+  Array.isArray(node)
+    ? node.map(rewriteRefs)
+    : typeof node !== 'object' || node === null
+      ? node
+      : Object.fromEntries(
+          Object.entries(node).map(([k, v]) => [
+            k,
+            k === '$ref' && typeof v === 'string' ? DOC_ID + v : rewriteRefs(v),
+          ]),
+        );
 ajv.addSchema({ $id: DOC_ID, components: doc.components } as object);
 const validators = new Map<unknown, ReturnType<typeof ajv.compile>>();
 const validatorFor = (s: unknown) => {
@@ -59,22 +76,45 @@ const validatorFor = (s: unknown) => {
 };
 
 // Inputs drawn from the document: the building's fields with their examples, the model names, the batch limit.
-const building = doc.components['schemas']?.['Building'] as { properties: Record<string, { examples?: unknown[] }>; required?: string[] };
-const fieldExamples = Object.fromEntries(Object.entries(building.properties).map(([name, p]) => [name, (p.examples ?? [null]).map((e) => JSON.stringify(e))]));
+const building = doc.components['schemas']?.['Building'] as {
+  properties: Record<string, { examples?: unknown[] }>;
+  required?: string[];
+};
+const fieldExamples = Object.fromEntries(
+  Object.entries(building.properties).map(([name, p]) => [name, (p.examples ?? [null]).map((e) => JSON.stringify(e))]),
+);
 const example = doc.components['examples']?.['Building']?.value as Record<string, unknown>;
 const bodies = buildingText(fieldExamples, example, building.required ?? []);
-const modelNames = (deref<any>({ $ref: '#/components/parameters/ModelName' }).schema.examples as string[]) ?? ['site-energy'];
+const modelNames = (deref<any>({ $ref: '#/components/parameters/ModelName' }).schema.examples as string[]) ?? [
+  'site-energy',
+];
 const featureCounts = new Map<string, number>();
-for (const name of modelNames) featureCounts.set(name, (await send(port, 'GET', `/v2/models/${name}`)).json.inputs[0].shape[1]);
+for (const name of modelNames)
+  featureCounts.set(name, (await send(port, 'GET', `/v2/models/${name}`)).json.inputs[0].shape[1]);
 
-const CONTENT_TYPES = ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml', 'text/csv', '', 'a/b/c', 'application/json; charset=utf-16', 'application/json; charset=latin1', 'application/merge-patch+json', 'application/json;;;', 'APPLICATION/JSON'];
+const CONTENT_TYPES = [
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=x',
+  'application/xml',
+  'text/csv',
+  '',
+  'a/b/c',
+  'application/json; charset=utf-16',
+  'application/json; charset=latin1',
+  'application/merge-patch+json',
+  'application/json;;;',
+  'APPLICATION/JSON',
+];
 
 function bodyArbitrary(path: string): fc.Arbitrary<string> {
   if (path === '/v1/predict/batch') {
     const row = fc.oneof(bodies.valid, bodies.hostile);
     return fc.oneof(
       fc.array(row, { maxLength: 6 }).map((rows) => `{"buildings":[${rows.join(',')}]}`),
-      fc.tuple(fc.array(row, { maxLength: 3 }), fc.constantFrom('__proto__', 'constructor', 'extra', 'buildings')).map(([rows, key]) => `{"buildings":[${rows.join(',')}],${JSON.stringify(key)}:{"polluted":true}}`),
+      fc
+        .tuple(fc.array(row, { maxLength: 3 }), fc.constantFrom('__proto__', 'constructor', 'extra', 'buildings'))
+        .map(([rows, key]) => `{"buildings":[${rows.join(',')}],${JSON.stringify(key)}:{"polluted":true}}`),
       fc.integer({ min: 1001, max: 3000 }).map((n) => `{"buildings":[${Array(n).fill('{}').join(',')}]}`),
       fc.oneof(bodies.valid, bodies.hostile, scalarText).map((x) => `{"buildings":${x}}`),
       bodies.hostile,
@@ -82,18 +122,35 @@ function bodyArbitrary(path: string): fc.Arbitrary<string> {
   }
   if (path.endsWith('/infer')) {
     const width = fc.constantFrom(...featureCounts.values(), 0, 1, 1_000_000, -1);
-    const datum = fc.oneof(fc.double().map((x) => (Number.isFinite(x) ? JSON.stringify(x) : String(x))), fc.constantFrom(...SPECIAL_NUMBERS));
+    const datum = fc.oneof(
+      fc.double().map((x) => (Number.isFinite(x) ? JSON.stringify(x) : String(x))),
+      fc.constantFrom(...SPECIAL_NUMBERS),
+    );
     const tensor = fc.record({
       name: fc.oneof(fc.constant('"features"'), stringLiteralOf(hostileString)),
       datatype: fc.constantFrom('"FP32"', '"FP64"', '"INT64"', '"BYTES"', '"fp32"', '1', 'null'),
-      shape: fc.oneof(fc.tuple(fc.integer({ min: -2, max: 3 }), width).map((s) => JSON.stringify(s)), fc.array(fc.integer({ min: -1, max: 5 }), { maxLength: 4 }).map((s) => JSON.stringify(s)), scalarText),
-      data: fc.oneof(fc.array(datum, { maxLength: 200 }).map((d) => `[${d.join(',')}]`), valueText(fc.constantFrom('__proto__', 'data', 'x'))),
+      shape: fc.oneof(
+        fc.tuple(fc.integer({ min: -2, max: 3 }), width).map((s) => JSON.stringify(s)),
+        fc.array(fc.integer({ min: -1, max: 5 }), { maxLength: 4 }).map((s) => JSON.stringify(s)),
+        scalarText,
+      ),
+      data: fc.oneof(
+        fc.array(datum, { maxLength: 200 }).map((d) => `[${d.join(',')}]`),
+        valueText(fc.constantFrom('__proto__', 'data', 'x')),
+      ),
     });
     return fc.oneof(
       tensor.map((x) => `{"inputs":[{"name":${x.name},"datatype":${x.datatype},"shape":${x.shape},"data":${x.data}}]}`),
-      fc.tuple(width, fc.constantFrom('"FP32"', '"FP64"')).chain(([w, type]) =>
-        fc.array(datum, { minLength: Math.max(0, Math.min(w, 100)), maxLength: Math.max(0, Math.min(w, 100)) }).map((d) => `{"id":"x","inputs":[{"name":"features","datatype":${type},"shape":[1,${w}],"data":[${d.join(',')}]}]}`),
-      ),
+      fc
+        .tuple(width, fc.constantFrom('"FP32"', '"FP64"'))
+        .chain(([w, type]) =>
+          fc
+            .array(datum, { minLength: Math.max(0, Math.min(w, 100)), maxLength: Math.max(0, Math.min(w, 100)) })
+            .map(
+              (d) =>
+                `{"id":"x","inputs":[{"name":"features","datatype":${type},"shape":[1,${w}],"data":[${d.join(',')}]}]}`,
+            ),
+        ),
       bodies.hostile,
     );
   }
@@ -106,11 +163,48 @@ const stringLiteralOf = (s: fc.Arbitrary<string>) => s.map((x) => JSON.stringify
 const segment = (documented: readonly string[]) =>
   fc.oneof(
     { weight: 4, arbitrary: fc.constantFrom(...documented) },
-    { weight: 2, arbitrary: hostileString.filter((s) => s.length < 300).map((s) => encodeURIComponent(s.replace(/[\ud800-\udfff]/g, 'x'))) },
-    { weight: 1, arbitrary: fc.constantFrom('%', '%E0%A4%A', '%00', '..', '%2e%2e', '%2F', 'a%20b', '~', '-', '%F0%9F%98%80', 'x'.repeat(3000)) },
+    {
+      weight: 2,
+      arbitrary: hostileString
+        .filter((s) => s.length < 300)
+        .map((s) => encodeURIComponent(s.replace(/[\ud800-\udfff]/g, 'x'))),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        '%',
+        '%E0%A4%A',
+        '%00',
+        '..',
+        '%2e%2e',
+        '%2F',
+        'a%20b',
+        '~',
+        '-',
+        '%F0%9F%98%80',
+        'x'.repeat(3000),
+      ),
+    },
   );
 
-const queryValue = fc.oneof(fc.constantFrom('true', 'false', '1', '0', '', 'TRUE', 'yes', '1.0.0', 'site-energy', 'ghg-emissions', '%', '%00', '%E0%A4%A'), hostileString.filter((s) => s.length < 200).map((s) => encodeURIComponent(s.replace(/[\ud800-\udfff]/g, 'x'))));
+const queryValue = fc.oneof(
+  fc.constantFrom(
+    'true',
+    'false',
+    '1',
+    '0',
+    '',
+    'TRUE',
+    'yes',
+    '1.0.0',
+    'site-energy',
+    'ghg-emissions',
+    '%',
+    '%00',
+    '%E0%A4%A',
+  ),
+  hostileString.filter((s) => s.length < 200).map((s) => encodeURIComponent(s.replace(/[\ud800-\udfff]/g, 'x'))),
+);
 
 interface Case {
   method: string;
@@ -123,29 +217,40 @@ function caseArbitrary(template: string, method: string, op: Operation): fc.Arbi
   const params = (op.parameters ?? []).map((p) => deref<{ name: string; in: string; schema?: any }>(p));
   const pathParams = params.filter((p) => p.in === 'path');
   const queryNames = params.filter((p) => p.in === 'query').map((p) => p.name);
-  const documentedFor = (p: { schema?: any }): string[] => [...(p.schema?.examples ?? []), ...(p.schema?.enum ?? [])].map(String);
-  const path = fc.tuple(...pathParams.map((p) => segment(documentedFor(p).length > 0 ? documentedFor(p) : ['x']))).map((values) => {
-    let filled = template;
-    pathParams.forEach((p, i) => (filled = filled.replace(`{${p.name}}`, values[i] ?? '')));
-    return filled;
-  });
-  const query = fc.array(fc.tuple(fc.constantFrom(...queryNames, 'unknown', 'explain', '__proto__'), queryValue), { maxLength: 3 }).map((pairs) =>
-    pairs.length === 0 ? '' : `?${pairs.map(([k, v]) => `${k}=${v}`).join('&')}`,
-  );
+  const documentedFor = (p: { schema?: any }): string[] =>
+    [...(p.schema?.examples ?? []), ...(p.schema?.enum ?? [])].map(String);
+  const path = fc
+    .tuple(...pathParams.map((p) => segment(documentedFor(p).length > 0 ? documentedFor(p) : ['x'])))
+    .map((values) => {
+      let filled = template;
+      pathParams.forEach((p, i) => (filled = filled.replace(`{${p.name}}`, values[i] ?? '')));
+      return filled;
+    });
+  const query = fc
+    .array(fc.tuple(fc.constantFrom(...queryNames, 'unknown', 'explain', '__proto__'), queryValue), { maxLength: 3 })
+    .map((pairs) => (pairs.length === 0 ? '' : `?${pairs.map(([k, v]) => `${k}=${v}`).join('&')}`));
   const jsonTypes = op.requestBody ? Object.keys(op.requestBody.content) : [];
   const wrongMethod = fc.constantFrom('PUT', 'DELETE', 'PATCH', method === 'get' ? 'POST' : 'GET');
-  const requestMethod = fc.oneof({ weight: 9, arbitrary: fc.constant(method.toUpperCase()) }, { weight: 1, arbitrary: wrongMethod });
+  const requestMethod = fc.oneof(
+    { weight: 9, arbitrary: fc.constant(method.toUpperCase()) },
+    { weight: 1, arbitrary: wrongMethod },
+  );
   const contentType = fc.oneof(
     { weight: 8, arbitrary: fc.constantFrom(...(jsonTypes.length > 0 ? jsonTypes : ['application/json'])) },
     { weight: 2, arbitrary: fc.constantFrom(...CONTENT_TYPES) },
   );
   const body = op.requestBody ? bodyArbitrary(template) : fc.option(bodies.hostile, { freq: 5, nil: undefined });
-  return fc.record({ method: requestMethod, path: fc.tuple(path, query).map(([p, q]) => p + q), contentType, body }).map((c) => ({
-    ...c,
-    // A CSV body for the batch route: a header of field names and rows of raw cells.
-    body: c.contentType === 'text/csv' && c.body !== undefined && template === '/v1/predict/batch' ? csvFrom(c.body) : c.body,
-    contentType: c.body === undefined ? undefined : c.contentType === '' ? undefined : c.contentType,
-  }));
+  return fc
+    .record({ method: requestMethod, path: fc.tuple(path, query).map(([p, q]) => p + q), contentType, body })
+    .map((c) => ({
+      ...c,
+      // A CSV body for the batch route: a header of field names and rows of raw cells.
+      body:
+        c.contentType === 'text/csv' && c.body !== undefined && template === '/v1/predict/batch'
+          ? csvFrom(c.body)
+          : c.body,
+      contentType: c.body === undefined ? undefined : c.contentType === '' ? undefined : c.contentType,
+    }));
 }
 
 function csvFrom(text: string): string {
@@ -162,7 +267,12 @@ function csvFrom(text: string): string {
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });
 /** Requests resent because the server had closed the idle keep-alive socket as they were sent (printed at the end). */
 let keepAliveRetries = 0;
-function sendKeepAlive(method: string, path: string, options: { body?: string; headers: Record<string, string> }, retry = true): Promise<Reply> {
+function sendKeepAlive(
+  method: string,
+  path: string,
+  options: { body?: string; headers: Record<string, string> },
+  retry = true,
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, method, path, headers: options.headers, agent }, (res) => {
       const chunks: Buffer[] = [];
@@ -193,7 +303,9 @@ function sendKeepAlive(method: string, path: string, options: { body?: string; h
 
 function withTimeout(reply: Promise<Reply>, what: string): Promise<Reply> {
   let timer: NodeJS.Timeout | undefined;
-  const hang = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${HANG_MS} ms: ${what}`)), HANG_MS)));
+  const hang = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${HANG_MS} ms: ${what}`)), HANG_MS)),
+  );
   return Promise.race([reply, hang]).finally(() => clearTimeout(timer));
 }
 
@@ -220,7 +332,8 @@ function judge(c: Case, op: Operation, documentedMethod: boolean, reply: Reply):
   }
   if (reply.status >= 400) {
     if (!type.startsWith('application/problem+json')) return `error with content-type ${type}`;
-    if (!validatorFor({ $ref: '#/components/schemas/Problem' })(reply.json)) return 'problem body does not match the Problem schema';
+    if (!validatorFor({ $ref: '#/components/schemas/Problem' })(reply.json))
+      return 'problem body does not match the Problem schema';
     if (reply.json.status !== reply.status) return 'problem status differs from the HTTP status';
     return undefined;
   }
@@ -243,7 +356,10 @@ for (const [template, methods] of Object.entries(doc.paths)) {
           const headers: Record<string, string> = c.contentType === undefined ? {} : { 'content-type': c.contentType };
           // An explicit length: Node's client sends a GET body with neither length nor chunking, which is not HTTP.
           if (c.body !== undefined) headers['content-length'] = String(Buffer.byteLength(c.body));
-          const reply = await withTimeout(sendKeepAlive(c.method, c.path, c.body === undefined ? { headers } : { body: c.body, headers }), `${c.method} ${c.path}`);
+          const reply = await withTimeout(
+            sendKeepAlive(c.method, c.path, c.body === undefined ? { headers } : { body: c.body, headers }),
+            `${c.method} ${c.path}`,
+          );
           statusCounts.set(reply.status, (statusCounts.get(reply.status) ?? 0) + 1);
           const wrong = judge(c, op, c.method === method.toUpperCase(), reply);
           if (wrong !== undefined) throw new Error(`${wrong}; answer ${reply.text.slice(0, 300)}`);
@@ -252,28 +368,47 @@ for (const [template, methods] of Object.entries(doc.paths)) {
       );
       if (details.failed) {
         const c = details.counterexample?.[0];
-        const shown = c === undefined ? 'none' : `${c.method} ${c.path.slice(0, 200)} [${c.contentType}] body (${c.body?.length ?? 0} chars) ${String(c.body).slice(0, 400)}`;
-        t.fail(`${(details.errorInstance as Error | undefined)?.message ?? 'failed'} -- counterexample: ${shown} (seed ${details.seed}${'path' in details ? `, path ${String(details.path)}` : ''})`);
+        const shown =
+          c === undefined
+            ? 'none'
+            : `${c.method} ${c.path.slice(0, 200)} [${c.contentType}] body (${c.body?.length ?? 0} chars) ${String(c.body).slice(0, 400)}`;
+        t.fail(
+          `${(details.errorInstance as Error | undefined)?.message ?? 'failed'} -- counterexample: ${shown} (seed ${details.seed}${'path' in details ? `, path ${String(details.path)}` : ''})`,
+        );
       }
       t.equal(cases - before, runsFor(op), `${runsFor(op)} cases ran`);
     });
   }
 }
 
-t.test('after the fuzz run: the process is up, nothing was thrown outside a request, prototypes are untouched', async (t) => {
-  t.equal((await send(port, 'GET', '/livez')).status, 200, 'still answers');
-  t.equal((await send(port, 'GET', '/readyz')).status, 200, 'still ready');
-  t.same(uncaught, [], 'no uncaught exception or unhandled rejection');
-  t.equal(prototypeSnapshot(), prototypeBefore, 'Object.prototype, Array.prototype and Function.prototype unchanged');
-  t.equal(({} as Record<string, unknown>)['polluted'], undefined, 'no polluted property on plain objects');
-  t.same(logged.filter((line) => /unexpected error/.test(line)), [], 'no unexpected error was logged');
-  const operations = Object.values(doc.paths).flatMap((m) => Object.values(m));
-  const byStatus = [...statusCounts.entries()].sort(([a], [b]) => a - b).map(([s, n]) => `${s}: ${n}`).join(', ');
-  t.comment(`fuzz: ${cases} cases over ${operations.length} operations (${RUNS_PER_OPERATION} per GET, ${3 * RUNS_PER_OPERATION} per POST); ${scanned} bodies scanned for leaks; statuses ${byStatus}; keep-alive races retried ${keepAliveRetries}`);
-  console.log(`# fuzz cases: ${cases} (statuses ${byStatus})`);
-  t.equal(cases, operations.reduce((n, op) => n + runsFor(op), 0), 'every planned case ran');
-  process.off('uncaughtException', onUncaught);
-  process.off('unhandledRejection', onUncaught);
-});
-
-
+t.test(
+  'after the fuzz run: the process is up, nothing was thrown outside a request, prototypes are untouched',
+  async (t) => {
+    t.equal((await send(port, 'GET', '/livez')).status, 200, 'still answers');
+    t.equal((await send(port, 'GET', '/readyz')).status, 200, 'still ready');
+    t.same(uncaught, [], 'no uncaught exception or unhandled rejection');
+    t.equal(prototypeSnapshot(), prototypeBefore, 'Object.prototype, Array.prototype and Function.prototype unchanged');
+    t.equal(({} as Record<string, unknown>)['polluted'], undefined, 'no polluted property on plain objects');
+    t.same(
+      logged.filter((line) => /unexpected error/.test(line)),
+      [],
+      'no unexpected error was logged',
+    );
+    const operations = Object.values(doc.paths).flatMap((m) => Object.values(m));
+    const byStatus = [...statusCounts.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([s, n]) => `${s}: ${n}`)
+      .join(', ');
+    t.comment(
+      `fuzz: ${cases} cases over ${operations.length} operations (${RUNS_PER_OPERATION} per GET, ${3 * RUNS_PER_OPERATION} per POST); ${scanned} bodies scanned for leaks; statuses ${byStatus}; keep-alive races retried ${keepAliveRetries}`,
+    );
+    console.log(`# fuzz cases: ${cases} (statuses ${byStatus})`);
+    t.equal(
+      cases,
+      operations.reduce((n, op) => n + runsFor(op), 0),
+      'every planned case ran',
+    );
+    process.off('uncaughtException', onUncaught);
+    process.off('unhandledRejection', onUncaught);
+  },
+);

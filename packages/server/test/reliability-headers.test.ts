@@ -44,35 +44,58 @@ const REQUESTS: readonly [string, string, { body?: string; headers?: Record<stri
   ['GET', '/v1/models/no-such-model'],
 ];
 
-t.test('every kind of answer: no x-powered-by, nosniff, a CSP, no server banner, no internals in the body', async (t) => {
-  const proc = await serve();
-  t.teardown(() => proc.stop());
-  const statuses = new Set<number>();
-  for (const [method, path, options] of REQUESTS) {
-    const reply = await send(proc.running.port, method, path, options);
-    statuses.add(reply.status);
-    const what = `${method} ${path} (${reply.status})`;
-    t.equal(reply.headers['x-powered-by'], undefined, `${what}: no x-powered-by`);
-    t.equal(reply.headers['server'], undefined, `${what}: no server banner`);
-    t.equal(reply.headers['x-content-type-options'], 'nosniff', `${what}: nosniff`);
-    t.type(reply.headers['content-security-policy'], 'string', `${what}: a CSP`);
-    if (!path.endsWith('.css')) t.equal(leakIn(reply.text), undefined, `${what}: no stack trace, file path or internal version`);
-  }
-  t.same([...statuses].sort(), [200, 400, 404, 405, 413, 415, 422], 'the answers covered success and every client error status');
-});
+t.test(
+  'every kind of answer: no x-powered-by, nosniff, a CSP, no server banner, no internals in the body',
+  async (t) => {
+    const proc = await serve();
+    t.teardown(() => proc.stop());
+    const statuses = new Set<number>();
+    for (const [method, path, options] of REQUESTS) {
+      const reply = await send(proc.running.port, method, path, options);
+      statuses.add(reply.status);
+      const what = `${method} ${path} (${reply.status})`;
+      t.equal(reply.headers['x-powered-by'], undefined, `${what}: no x-powered-by`);
+      t.equal(reply.headers['server'], undefined, `${what}: no server banner`);
+      t.equal(reply.headers['x-content-type-options'], 'nosniff', `${what}: nosniff`);
+      t.type(reply.headers['content-security-policy'], 'string', `${what}: a CSP`);
+      if (!path.endsWith('.css'))
+        t.equal(leakIn(reply.text), undefined, `${what}: no stack trace, file path or internal version`);
+    }
+    t.same(
+      [...statuses].sort(),
+      [200, 400, 404, 405, 413, 415, 422],
+      'the answers covered success and every client error status',
+    );
+  },
+);
 
 /** The same-origin files an HTML page loads through <script src> and <link href>, and any inline code it carries. */
-function pageResources(html: string): { sources: string[]; inlineScripts: number; inlineHandlers: number; styleAttributes: number } {
+function pageResources(html: string): {
+  sources: string[];
+  inlineScripts: number;
+  inlineHandlers: number;
+  styleAttributes: number;
+} {
   const sources = [...html.matchAll(/<(?:script|link)\b[^>]*?\b(?:src|href)="([^"]+)"/g)].map((m) => m[1] ?? '');
-  const inlineScripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)].filter((m) => !/\bsrc=/.test(m[1] ?? '') && (m[2] ?? '').trim() !== '').length;
-  return { sources, inlineScripts, inlineHandlers: (html.match(/\son[a-z]+\s*=/gi) ?? []).length, styleAttributes: (html.match(/\sstyle\s*=/gi) ?? []).length };
+  const inlineScripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)].filter(
+    (m) => !/\bsrc=/.test(m[1] ?? '') && (m[2] ?? '').trim() !== '',
+  ).length;
+  return {
+    sources,
+    inlineScripts,
+    inlineHandlers: (html.match(/\son[a-z]+\s*=/gi) ?? []).length,
+    styleAttributes: (html.match(/\sstyle\s*=/gi) ?? []).length,
+  };
 }
 
 t.test('the page and /docs carry their own CSP, and everything they load is allowed by it', async (t) => {
   const proc = await serve();
   t.teardown(() => proc.stop());
   const port = proc.running.port;
-  for (const [path, csp] of [['/', PAGE_CSP], ['/docs', DOCS_CSP]] as const) {
+  for (const [path, csp] of [
+    ['/', PAGE_CSP],
+    ['/docs', DOCS_CSP],
+  ] as const) {
     const page = await send(port, 'GET', path);
     t.equal(page.status, 200);
     t.equal(page.headers['content-security-policy'], csp, `${path} has its own CSP`);
@@ -81,7 +104,8 @@ t.test('the page and /docs carry their own CSP, and everything they load is allo
     const found = pageResources(page.text);
     t.equal(found.inlineScripts, 0, `${path}: no inline script (blocked by script-src 'self')`);
     t.equal(found.inlineHandlers, 0, `${path}: no inline event handler`);
-    if (!csp.includes("style-src 'self' 'unsafe-inline'")) t.equal(found.styleAttributes, 0, `${path}: no style attribute (blocked by style-src 'self')`);
+    if (!csp.includes("style-src 'self' 'unsafe-inline'"))
+      t.equal(found.styleAttributes, 0, `${path}: no style attribute (blocked by style-src 'self')`);
     t.ok(found.sources.length >= 2, `${path} loads its script and style`);
     for (const source of found.sources) {
       t.notMatch(source, /^(?:[a-z]+:)?\/\//i, `${path}: ${source} is same-origin (no CDN)`);
@@ -92,16 +116,25 @@ t.test('the page and /docs carry their own CSP, and everything they load is allo
       t.match(asset.headers['content-type'], kind, `${path}: ${source} has the media type its tag needs`);
     }
   }
-  t.equal((await send(port, 'GET', '/openapi.json')).headers['content-security-policy'], API_CSP, 'API answers: nothing may load from them');
+  t.equal(
+    (await send(port, 'GET', '/openapi.json')).headers['content-security-policy'],
+    API_CSP,
+    'API answers: nothing may load from them',
+  );
 });
 
-const preflight = (origin: string) => ({ headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
+const preflight = (origin: string) => ({
+  headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+});
 
 t.test('CORS is closed by default: no origin is granted, not even on preflight', async (t) => {
   const proc = await serve();
   t.teardown(() => proc.stop());
   const port = proc.running.port;
-  const simple = await send(port, 'POST', '/v1/predict', { body: hotelBody, headers: { ...jsonHeaders, origin: 'https://city.example' } });
+  const simple = await send(port, 'POST', '/v1/predict', {
+    body: hotelBody,
+    headers: { ...jsonHeaders, origin: 'https://city.example' },
+  });
   t.equal(simple.status, 200);
   t.equal(simple.headers['access-control-allow-origin'], undefined, 'no access-control-allow-origin');
   const options = await send(port, 'OPTIONS', '/v1/predict', preflight('https://city.example'));
@@ -113,7 +146,10 @@ t.test('CORS_ORIGINS opens CORS to the configured origin only', async (t) => {
   const proc = await serve({ CORS_ORIGINS: 'https://city.example' });
   t.teardown(() => proc.stop());
   const port = proc.running.port;
-  const allowed = await send(port, 'POST', '/v1/predict', { body: hotelBody, headers: { ...jsonHeaders, origin: 'https://city.example' } });
+  const allowed = await send(port, 'POST', '/v1/predict', {
+    body: hotelBody,
+    headers: { ...jsonHeaders, origin: 'https://city.example' },
+  });
   t.equal(allowed.headers['access-control-allow-origin'], 'https://city.example', 'the configured origin is granted');
   t.match(allowed.headers['vary'], /origin/i, 'caches keep answers per origin');
   const allowedPreflight = await send(port, 'OPTIONS', '/v1/predict', preflight('https://city.example'));
@@ -127,4 +163,3 @@ t.test('CORS_ORIGINS opens CORS to the configured origin only', async (t) => {
   }
   t.equal(allowed.headers['access-control-allow-credentials'], undefined, 'credentials are never allowed');
 });
-

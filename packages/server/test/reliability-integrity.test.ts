@@ -31,16 +31,22 @@ t.test('a bundle.json altered anywhere (here its 90% interval level) is refused 
   await expectRefused(t, dir, /BUNDLE_HASH_MISMATCH.*bundle\.json has sha256 [0-9a-f]{64} but .*SHA256SUMS expects/);
 });
 
-t.test('an altered model with its new sha256 written into bundle.json and SHA256SUMS is refused (golden predictions differ)', async (t) => {
-  const dir = modelsCopy(t);
-  const altered = readFileSync(modelFile(dir), 'utf8').replace('"base_score":"1.4948878E1"', '"base_score":"1.4948879E1"');
-  writeFileSync(modelFile(dir), altered);
-  const manifest = JSON.parse(readFileSync(manifestFile(dir), 'utf8')) as { model: { sha256: string } };
-  manifest.model.sha256 = createHash('sha256').update(altered).digest('hex');
-  writeFileSync(manifestFile(dir), JSON.stringify(manifest, null, 2));
-  await reseal(manifestFile(dir));
-  await expectRefused(t, dir, /BUNDLE_GOLDEN_MISMATCH/);
-});
+t.test(
+  'an altered model with its new sha256 written into bundle.json and SHA256SUMS is refused (golden predictions differ)',
+  async (t) => {
+    const dir = modelsCopy(t);
+    const altered = readFileSync(modelFile(dir), 'utf8').replace(
+      '"base_score":"1.4948878E1"',
+      '"base_score":"1.4948879E1"',
+    );
+    writeFileSync(modelFile(dir), altered);
+    const manifest = JSON.parse(readFileSync(manifestFile(dir), 'utf8')) as { model: { sha256: string } };
+    manifest.model.sha256 = createHash('sha256').update(altered).digest('hex');
+    writeFileSync(manifestFile(dir), JSON.stringify(manifest, null, 2));
+    await reseal(manifestFile(dir));
+    await expectRefused(t, dir, /BUNDLE_GOLDEN_MISMATCH/);
+  },
+);
 
 t.test('a bundle.json whose sha256 or (re-sealed) feature list was altered is refused', async (t) => {
   const dir = modelsCopy(t);

@@ -3,7 +3,16 @@
 // The short profile soaks 10 s; RELIABILITY_PROFILE=long soaks 150 s.
 import t from 'tap';
 
-import { clusterRss, everyWorkerReady, predictLoad, scale, startServe, until, whenReady, workerPids } from './fixtures/reliability-kit.js';
+import {
+  clusterRss,
+  everyWorkerReady,
+  predictLoad,
+  scale,
+  startServe,
+  until,
+  whenReady,
+  workerPids,
+} from './fixtures/reliability-kit.js';
 const MiB = 1024 * 1024;
 
 t.test('soak at 80% of measured capacity: zero errors, flat memory (default workers)', async (t) => {

@@ -9,9 +9,15 @@ import { expectRefused, modelFile, modelsCopy } from './fixtures/reliability-ref
 
 t.test('one altered bundle refuses the whole store with the default workers: no model is served', async (t) => {
   const dir = modelsCopy(t);
-  writeFileSync(modelFile(dir, 'ghg-emissions'), readFileSync(modelFile(dir, 'ghg-emissions'), 'utf8').replace(/\d(?=,)/, (d) => String((Number(d) + 1) % 10)));
+  writeFileSync(
+    modelFile(dir, 'ghg-emissions'),
+    readFileSync(modelFile(dir, 'ghg-emissions'), 'utf8').replace(/\d(?=,)/, (d) => String((Number(d) + 1) % 10)),
+  );
   const served = await expectRefused(t, dir, /BUNDLE_HASH_MISMATCH/, { WORKERS: '2' });
-  t.ok(served.lines.some((l) => l.msg === 'cluster primary started'), 'ran under node:cluster');
+  t.ok(
+    served.lines.some((l) => l.msg === 'cluster primary started'),
+    'ran under node:cluster',
+  );
 });
 
 t.test('a missing models folder is refused', async (t) => {

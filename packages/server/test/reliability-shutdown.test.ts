@@ -11,7 +11,13 @@ import { send } from './fixtures/http-harness.js';
 const acceptLog = new URL('./fixtures/reliability-accept-log.mjs', import.meta.url).href;
 import { freePort, scale, startServe, until, whenReady, type Served } from './fixtures/reliability-kit.js';
 
-const building = JSON.stringify({ primaryPropertyType: 'Hotel', neighborhood: 'Downtown', yearBuilt: 1927, numberOfFloors: 12, propertyGfaTotal: 88434 });
+const building = JSON.stringify({
+  primaryPropertyType: 'Hotel',
+  neighborhood: 'Downtown',
+  yearBuilt: 1927,
+  numberOfFloors: 12,
+  propertyGfaTotal: 88434,
+});
 
 type Outcome = 'answered' | 'refused' | 'lost';
 /** Why requests were lost (error code or status), to show in the failure. */
@@ -32,11 +38,25 @@ function predictOnce(port: number, attempt = 0): Promise<Outcome> {
   return new Promise((resolve) => {
     const localPort = takePort();
     const req = request(
-      { host: '127.0.0.1', port, localPort, method: 'POST', path: '/v1/predict', agent: false, headers: { 'content-type': 'application/json', 'content-length': building.length, connection: 'close' } },
+      {
+        host: '127.0.0.1',
+        port,
+        localPort,
+        method: 'POST',
+        path: '/v1/predict',
+        agent: false,
+        headers: { 'content-type': 'application/json', 'content-length': building.length, connection: 'close' },
+      },
       (res) => {
         let body = '';
         res.on('data', (c: Buffer) => (body += c.toString('utf8')));
-        res.on('end', () => resolve(res.statusCode === 200 && body.includes('"value"') ? 'answered' : lose(`status ${res.statusCode} ${body.slice(0, 80)}`)));
+        res.on('end', () =>
+          resolve(
+            res.statusCode === 200 && body.includes('"value"')
+              ? 'answered'
+              : lose(`status ${res.statusCode} ${body.slice(0, 80)}`),
+          ),
+        );
         res.on('error', (error: NodeJS.ErrnoException) => resolve(lose(`response ${error.code ?? error.message}`)));
       },
     );
@@ -44,7 +64,8 @@ function predictOnce(port: number, attempt = 0): Promise<Outcome> {
     req.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'ECONNREFUSED') return resolve('refused');
       // The chosen local port is taken (another process, or a TIME_WAIT pair): nothing was sent; take the next one.
-      if ((error.code === 'EADDRINUSE' || error.code === 'EADDRNOTAVAIL') && attempt < 50) return void predictOnce(port, attempt + 1).then(resolve);
+      if ((error.code === 'EADDRINUSE' || error.code === 'EADDRNOTAVAIL') && attempt < 50)
+        return void predictOnce(port, attempt + 1).then(resolve);
       if (error.code === 'ECONNRESET') resetPorts.push({ port: localPort });
       resolve(lose(`request ${error.code ?? error.message}`));
     });
@@ -66,53 +87,75 @@ function loadLoops(port: number, clients: number, untilRefused: boolean) {
   return { counts, done: Promise.all(loops), stop: () => void (stopped = true) };
 }
 
-t.test('SIGTERM under load (default workers): every accepted request is answered, new connections are refused, exit 0', async (t) => {
-  const served = await startServe({ LOG_LEVEL: 'info', NODE_OPTIONS: `--import ${acceptLog}` });
-  t.teardown(() => void served.child.kill('SIGKILL'));
-  resetPorts.length = 0;
-  lostReasons.clear();
-  await whenReady(served.port);
-  const workers = Number(served.lines.find((l) => l.msg === 'cluster primary started')?.workers);
-  await until(() => served.lines.filter((l) => l.msg === 'models loaded and verified; ready').length === workers, 'every worker ready');
-  t.ok(workers >= 2, `default workers: ${workers}`);
+t.test(
+  'SIGTERM under load (default workers): every accepted request is answered, new connections are refused, exit 0',
+  async (t) => {
+    const served = await startServe({ LOG_LEVEL: 'info', NODE_OPTIONS: `--import ${acceptLog}` });
+    t.teardown(() => void served.child.kill('SIGKILL'));
+    resetPorts.length = 0;
+    lostReasons.clear();
+    await whenReady(served.port);
+    const workers = Number(served.lines.find((l) => l.msg === 'cluster primary started')?.workers);
+    await until(
+      () => served.lines.filter((l) => l.msg === 'models loaded and verified; ready').length === workers,
+      'every worker ready',
+    );
+    t.ok(workers >= 2, `default workers: ${workers}`);
 
-  // Requests whose body is still arriving when SIGTERM comes: accepted, so they must be answered.
-  const inFlight = await Promise.all(
-    Array.from({ length: 8 }, async () => {
-      const socket = connect(served.port, '127.0.0.1');
-      await new Promise<void>((r) => socket.once('connect', () => r()));
-      let answer = '';
-      socket.on('data', (c: Buffer) => (answer += c.toString('utf8')));
-      socket.write(`POST /v1/predict HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: ${building.length}\r\n\r\n${building.slice(0, 10)}`);
-      return { socket, answer: () => answer, closed: new Promise<void>((r) => socket.once('close', () => r())) };
-    }),
-  );
-  const load = loadLoops(served.port, scale(16, 64), true);
-  await until(() => load.counts.answered >= scale(200, 2000), 'requests answered under load');
-  const before = load.counts.answered;
-  served.child.kill('SIGTERM');
-  await until(() => served.lines.filter((l) => l.msg === 'shutting down: finishing in-flight requests').length === workers, 'every worker draining');
-  for (const s of inFlight) s.socket.end(building.slice(10));
-  await Promise.all(inFlight.map((s) => s.closed));
-  await load.done;
-  const { code } = await served.exited;
+    // Requests whose body is still arriving when SIGTERM comes: accepted, so they must be answered.
+    const inFlight = await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        const socket = connect(served.port, '127.0.0.1');
+        await new Promise<void>((r) => socket.once('connect', () => r()));
+        let answer = '';
+        socket.on('data', (c: Buffer) => (answer += c.toString('utf8')));
+        socket.write(
+          `POST /v1/predict HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: ${building.length}\r\n\r\n${building.slice(0, 10)}`,
+        );
+        return { socket, answer: () => answer, closed: new Promise<void>((r) => socket.once('close', () => r())) };
+      }),
+    );
+    const load = loadLoops(served.port, scale(16, 64), true);
+    await until(() => load.counts.answered >= scale(200, 2000), 'requests answered under load');
+    const before = load.counts.answered;
+    served.child.kill('SIGTERM');
+    await until(
+      () => served.lines.filter((l) => l.msg === 'shutting down: finishing in-flight requests').length === workers,
+      'every worker draining',
+    );
+    for (const s of inFlight) s.socket.end(building.slice(10));
+    await Promise.all(inFlight.map((s) => s.closed));
+    await load.done;
+    const { code } = await served.exited;
 
-  // A reset connection the server never accepted was queued by the kernel when the listening socket closed: the
-  // process never saw its request, so it counts with the refused ones. Any other failure is a lost request.
-  // Each connection had its own local port: a reset connection was accepted if and only if the log shows its port.
-  const accepts = served.stderr().split('\n').filter((l) => l.startsWith('accepted ')).map((l) => l.split(' ').map(Number));
-  const acceptedPorts = new Set(accepts.map(([, port]) => port));
-  const neverAccepted = resetPorts.filter((r) => !acceptedPorts.has(r.port)).length;
-  t.ok(accepts.length >= load.counts.answered, 'the accept log saw the connections');
-  t.equal(inFlight.filter((s) => /^HTTP\/1\.1 200 OK/.test(s.answer())).length, inFlight.length, 'every request in flight at SIGTERM answered 200');
-  t.equal(load.counts.lost - neverAccepted, 0, 'no accepted request lost', { reasons: Object.fromEntries(lostReasons), neverAccepted });
-  t.ok(load.counts.refused + neverAccepted >= 1, 'new connections are refused once the server stopped accepting');
-  t.equal(code, 0, 'exit 0');
-  t.ok(served.lines.some((l) => l.msg === 'all workers exited'));
-  const summary = `${before} answered before SIGTERM, ${load.counts.answered} in all, ${load.counts.refused} refused, ${neverAccepted} reset while queued (never accepted), ${load.counts.lost - neverAccepted} accepted and lost`;
-  t.comment(`shutdown under load: ${summary}`);
-  console.log(`# shutdown under load: ${summary}`);
-});
+    // A reset connection the server never accepted was queued by the kernel when the listening socket closed: the
+    // process never saw its request, so it counts with the refused ones. Any other failure is a lost request.
+    // Each connection had its own local port: a reset connection was accepted if and only if the log shows its port.
+    const accepts = served
+      .stderr()
+      .split('\n')
+      .filter((l) => l.startsWith('accepted '))
+      .map((l) => l.split(' ').map(Number));
+    const acceptedPorts = new Set(accepts.map(([, port]) => port));
+    const neverAccepted = resetPorts.filter((r) => !acceptedPorts.has(r.port)).length;
+    t.ok(accepts.length >= load.counts.answered, 'the accept log saw the connections');
+    t.equal(
+      inFlight.filter((s) => /^HTTP\/1\.1 200 OK/.test(s.answer())).length,
+      inFlight.length,
+      'every request in flight at SIGTERM answered 200',
+    );
+    t.equal(load.counts.lost - neverAccepted, 0, 'no accepted request lost', {
+      reasons: Object.fromEntries(lostReasons),
+      neverAccepted,
+    });
+    t.ok(load.counts.refused + neverAccepted >= 1, 'new connections are refused once the server stopped accepting');
+    t.equal(code, 0, 'exit 0');
+    t.ok(served.lines.some((l) => l.msg === 'all workers exited'));
+    const summary = `${before} answered before SIGTERM, ${load.counts.answered} in all, ${load.counts.refused} refused, ${neverAccepted} reset while queued (never accepted), ${load.counts.lost - neverAccepted} accepted and lost`;
+    t.comment(`shutdown under load: ${summary}`);
+    console.log(`# shutdown under load: ${summary}`);
+  },
+);
 
 /**
  * The smallest useful load balancer: round-robin over the backends in rotation, the request body buffered. A
@@ -134,14 +177,25 @@ function startProxy(ports: readonly number[]) {
     count(port, 1);
     let counted = true;
     const settle = () => void (counted && ((counted = false), count(port, -1)));
-    const upstream = request({ host: '127.0.0.1', port, method: req.method, path: req.url, agent: false, headers: { ...req.headers, connection: 'close' } }, (answer) => {
-      settle();
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
+    const upstream = request(
+      {
+        host: '127.0.0.1',
+        port,
+        method: req.method,
+        path: req.url,
+        agent: false,
+        headers: { ...req.headers, connection: 'close' },
+      },
+      (answer) => {
+        settle();
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
     upstream.on('error', (error: NodeJS.ErrnoException) => {
       settle();
-      if (error.code === 'ECONNREFUSED' && attempt < 20) setTimeout(() => forward(req, body, res, attempt + 1), attempt * 5);
+      if (error.code === 'ECONNREFUSED' && attempt < 20)
+        setTimeout(() => forward(req, body, res, attempt + 1), attempt * 5);
       else if (!res.headersSent) res.writeHead(502).end(error.code);
       else res.destroy();
     });
@@ -152,7 +206,13 @@ function startProxy(ports: readonly number[]) {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => forward(req, Buffer.concat(chunks), res, 0));
   });
-  return new Promise<{ port: number; remove: (p: number) => void; add: (p: number) => void; unanswered: (p: number) => number; close: () => Promise<void> }>((resolve) =>
+  return new Promise<{
+    port: number;
+    remove: (p: number) => void;
+    add: (p: number) => void;
+    unanswered: (p: number) => number;
+    close: () => Promise<void>;
+  }>((resolve) =>
     server.listen(0, '127.0.0.1', () =>
       resolve({
         port: (server.address() as AddressInfo).port,
@@ -206,6 +266,8 @@ t.test('rolling restart of two instances behind a proxy loses zero requests', as
   t.equal(load.counts.refused, 0, 'the proxy itself never refused');
   t.ok(load.counts.answered > 0);
   t.equal((await send(proxy.port, 'GET', '/readyz')).status, 200);
-  t.comment(`rolling restart: ${rounds * 2} restarts, ${load.counts.answered} requests answered, ${load.counts.lost} lost`);
+  t.comment(
+    `rolling restart: ${rounds * 2} restarts, ${load.counts.answered} requests answered, ${load.counts.lost} lost`,
+  );
   console.log(`# rolling restart: ${rounds * 2} restarts, answered ${load.counts.answered}, lost ${load.counts.lost}`);
 });

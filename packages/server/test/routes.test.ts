@@ -7,7 +7,13 @@ import t from 'tap';
 import { json, startHarness } from './fixtures/http-harness.js';
 
 // The fake bundles predict floor area x 80 kBtu (site-energy 1.0.0), x 70 (0.9.0), x 0.002 t (ghg-emissions).
-const building = { primaryPropertyType: 'Hotel', neighborhood: 'Downtown', yearBuilt: 1927, numberOfFloors: 12, propertyGfaTotal: 88434 };
+const building = {
+  primaryPropertyType: 'Hotel',
+  neighborhood: 'Downtown',
+  yearBuilt: 1927,
+  numberOfFloors: 12,
+  propertyGfaTotal: 88434,
+};
 
 t.test('POST /v1/predict answers the documented shape from the default model', async (t) => {
   const h = await startHarness();
@@ -27,9 +33,15 @@ t.test('POST /v1/predict answers the documented shape from the default model', a
   t.same(small.json.warnings, [{ field: 'propertyGfaTotal', code: 'below-ordinance', message: 'below 20,000 sq ft' }]);
   const explained = await h.request('POST', '/v1/predict?explain=true', json(building));
   t.equal(explained.json.baseValue, Math.log(88434 * 80) - 1);
-  t.same(explained.json.contributions, [{ feature: 'propertyGfaTotal', value: 0.75 }, { feature: 'yearBuilt', value: 0.25 }]);
+  t.same(explained.json.contributions, [
+    { feature: 'propertyGfaTotal', value: 0.75 },
+    { feature: 'yearBuilt', value: 0.25 },
+  ]);
   t.notOk('baseValue' in reply.json, 'no explanation unless asked');
-  const vendorJson = await h.request('POST', '/v1/predict', { body: JSON.stringify(building), headers: { 'content-type': 'application/json; charset=utf-8' } });
+  const vendorJson = await h.request('POST', '/v1/predict', {
+    body: JSON.stringify(building),
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+  });
   t.equal(vendorJson.status, 200, 'charset parameter accepted');
 });
 
@@ -37,9 +49,15 @@ t.test('POST /v1/models/{name}/predict picks the model and version', async (t) =
   const h = await startHarness();
   t.teardown(() => h.close());
   const ghg = await h.request('POST', '/v1/models/ghg-emissions/predict', json(building));
-  t.same([ghg.json.model, ghg.json.target, ghg.json.unit, ghg.json.value], [{ name: 'ghg-emissions', version: '1.0.0' }, 'TotalGHGEmissions', 't CO2e', 88434 * 0.002]);
+  t.same(
+    [ghg.json.model, ghg.json.target, ghg.json.unit, ghg.json.value],
+    [{ name: 'ghg-emissions', version: '1.0.0' }, 'TotalGHGEmissions', 't CO2e', 88434 * 0.002],
+  );
   const old = await h.request('POST', '/v1/models/site-energy/predict?version=0.9.0&explain=1', json(building));
-  t.same([old.json.model, old.json.value, old.json.contributions.length], [{ name: 'site-energy', version: '0.9.0' }, 88434 * 70, 2]);
+  t.same(
+    [old.json.model, old.json.value, old.json.contributions.length],
+    [{ name: 'site-energy', version: '0.9.0' }, 88434 * 70, 2],
+  );
 });
 
 t.test('POST /v1/predict/batch keeps every row in order, JSON and CSV alike', async (t) => {
@@ -56,8 +74,18 @@ t.test('POST /v1/predict/batch keeps every row in order, JSON and CSV alike', as
     failed: 2,
     results: [
       { index: 0, value: 88434 * 80, interval: { low: 88434 * 40, high: 88434 * 160, level: 0.9 }, warnings: [] },
-      { index: 1, error: { status: 422, title: 'Invalid input', errors: [{ path: 'yearBuilt', message: 'must be a valid integer' }] } },
-      { index: 2, error: { status: 422, title: 'Invalid input', errors: [{ path: '', message: 'must be an object' }] } },
+      {
+        index: 1,
+        error: {
+          status: 422,
+          title: 'Invalid input',
+          errors: [{ path: 'yearBuilt', message: 'must be a valid integer' }],
+        },
+      },
+      {
+        index: 2,
+        error: { status: 422, title: 'Invalid input', errors: [{ path: '', message: 'must be an object' }] },
+      },
       { index: 3, value: 30000 * 80, interval: { low: 30000 * 40, high: 30000 * 160, level: 0.9 }, warnings: [] },
     ],
   });
@@ -70,25 +98,49 @@ t.test('POST /v1/predict/batch keeps every row in order, JSON and CSV alike', as
     'Office,Ballard,2001,three,30000,false',
     '"Office",Ballard,2001,3,30000,FALSE',
   ].join('\r\n');
-  const fromCsv = await h.request('POST', '/v1/predict/batch?model=ghg-emissions', { body: csv, headers: { 'content-type': 'text/csv' } });
+  const fromCsv = await h.request('POST', '/v1/predict/batch?model=ghg-emissions', {
+    body: csv,
+    headers: { 'content-type': 'text/csv' },
+  });
   t.equal(fromCsv.status, 200);
   t.same(fromCsv.json.model, { name: 'ghg-emissions', version: '1.0.0' });
-  t.same(fromCsv.json.results.map((r: { index: number; value?: number; error?: { errors: unknown } }) => [r.index, r.value ?? r.error?.errors]), [
-    [0, 88434 * 0.002],
-    [1, [{ path: 'yearBuilt', message: 'must be a valid integer' }]],
-    [2, [{ path: '', message: 'row has 4 cells, the header has 6' }]],
-    [3, [{ path: 'numberOfFloors', message: 'must be a valid integer' }]],
-    [4, 30000 * 0.002],
-  ]);
+  t.same(
+    fromCsv.json.results.map((r: { index: number; value?: number; error?: { errors: unknown } }) => [
+      r.index,
+      r.value ?? r.error?.errors,
+    ]),
+    [
+      [0, 88434 * 0.002],
+      [1, [{ path: 'yearBuilt', message: 'must be a valid integer' }]],
+      [2, [{ path: '', message: 'row has 4 cells, the header has 6' }]],
+      [3, [{ path: 'numberOfFloors', message: 'must be a valid integer' }]],
+      [4, 30000 * 0.002],
+    ],
+  );
 
-  const unknownColumn = await h.request('POST', '/v1/predict/batch', { body: 'primaryPropertyType,__proto__\nHotel,1\n', headers: { 'content-type': 'text/csv' } });
-  t.match(unknownColumn.json.results[0].error.errors, [{ path: 'neighborhood' }, { path: 'yearBuilt' }, { path: 'numberOfFloors' }, { path: 'propertyGfaTotal' }, { path: '__proto__', message: 'unknown field' }]);
+  const unknownColumn = await h.request('POST', '/v1/predict/batch', {
+    body: 'primaryPropertyType,__proto__\nHotel,1\n',
+    headers: { 'content-type': 'text/csv' },
+  });
+  t.match(unknownColumn.json.results[0].error.errors, [
+    { path: 'neighborhood' },
+    { path: 'yearBuilt' },
+    { path: 'numberOfFloors' },
+    { path: 'propertyGfaTotal' },
+    { path: '__proto__', message: 'unknown field' },
+  ]);
   t.equal(({} as Record<string, unknown>)['1'], undefined, 'Object.prototype untouched');
 
-  const broken = await h.request('POST', '/v1/predict/batch', { body: 'a,b\n"unclosed,1\n', headers: { 'content-type': 'text/csv' } });
+  const broken = await h.request('POST', '/v1/predict/batch', {
+    body: 'a,b\n"unclosed,1\n',
+    headers: { 'content-type': 'text/csv' },
+  });
   t.equal(broken.status, 400);
   t.equal(broken.json.type, '/problems/malformed-csv');
-  const repeated = await h.request('POST', '/v1/predict/batch', { body: 'yearBuilt,yearBuilt\n1,2\n', headers: { 'content-type': 'text/csv' } });
+  const repeated = await h.request('POST', '/v1/predict/batch', {
+    body: 'yearBuilt,yearBuilt\n1,2\n',
+    headers: { 'content-type': 'text/csv' },
+  });
   t.equal(repeated.status, 422);
   const empty = await h.request('POST', '/v1/predict/batch', json({ buildings: [] }));
   t.same([empty.status, empty.json.count, empty.json.results], [200, 0, []]);
@@ -102,12 +154,22 @@ t.test('model metadata', async (t) => {
   t.teardown(() => h.close());
   const list = await h.request('GET', '/v1/models');
   t.same(list.json.defaultModel, 'site-energy');
-  t.same(list.json.models.map((m: { name: string; version: string; versions: string[] }) => [m.name, m.version, m.versions]), [
-    ['ghg-emissions', '1.0.0', ['1.0.0']],
-    ['site-energy', '1.0.0', ['1.0.0', '0.9.0']],
-  ]);
+  t.same(
+    list.json.models.map((m: { name: string; version: string; versions: string[] }) => [m.name, m.version, m.versions]),
+    [
+      ['ghg-emissions', '1.0.0', ['1.0.0']],
+      ['site-energy', '1.0.0', ['1.0.0', '0.9.0']],
+    ],
+  );
   const one = await h.request('GET', '/v1/models/site-energy');
-  t.match(one.json, { name: 'site-energy', version: '1.0.0', target: 'SiteEnergyUse(kBtu)', unit: 'kBtu', transform: 'log', metrics: { r2Log: 0.8 } });
+  t.match(one.json, {
+    name: 'site-energy',
+    version: '1.0.0',
+    target: 'SiteEnergyUse(kBtu)',
+    unit: 'kBtu',
+    transform: 'log',
+    metrics: { r2Log: 0.8 },
+  });
   t.same(one.json.inputs, ['propertyGfaTotal', 'yearBuilt', 'numberOfFloors']);
   t.equal(one.json.features.length, 3);
   t.same(one.json.inputSchema, h.deps.schema.buildingJsonSchema());
@@ -121,21 +183,71 @@ t.test('Open Inference Protocol (KServe V2)', async (t) => {
   t.same((await h.request('GET', '/v2/health/live')).json, { live: true });
   t.same((await h.request('GET', '/v2/health/ready')).json, { ready: true });
   const meta = await h.request('GET', '/v2/models/site-energy');
-  t.match(meta.json, { name: 'site-energy', versions: ['1.0.0', '0.9.0'], inputs: [{ name: 'features', datatype: 'FP32', shape: [-1, 3] }], outputs: [{ name: 'predict', datatype: 'FP64', shape: [-1] }] });
+  t.match(meta.json, {
+    name: 'site-energy',
+    versions: ['1.0.0', '0.9.0'],
+    inputs: [{ name: 'features', datatype: 'FP32', shape: [-1, 3] }],
+    outputs: [{ name: 'predict', datatype: 'FP64', shape: [-1] }],
+  });
   t.same(meta.json.parameters.feature_names, ['log_gfa', 'year', 'floors']);
 
-  const infer = await h.request('POST', '/v2/models/site-energy/infer', json({ id: 'r1', inputs: [{ name: 'features', shape: [2, 3], datatype: 'FP64', data: [[1, 2, 3], [0.1, 0.2, null]] }] }));
-  t.same(infer.json, { model_name: 'site-energy', model_version: '1.0.0', id: 'r1', outputs: [{ name: 'predict', datatype: 'FP64', shape: [2], data: [6, 0.1 + 0.2 + 100] }] });
-  const fp32 = await h.request('POST', '/v2/models/site-energy/infer', json({ inputs: [{ name: 'features', shape: [3], datatype: 'FP32', data: [0.1, 0.2, 0.3] }] }));
-  t.same(fp32.json.outputs[0].data, [Math.fround(0.1) + Math.fround(0.2) + Math.fround(0.3)], 'FP32 values are float32');
+  const infer = await h.request(
+    'POST',
+    '/v2/models/site-energy/infer',
+    json({
+      id: 'r1',
+      inputs: [
+        {
+          name: 'features',
+          shape: [2, 3],
+          datatype: 'FP64',
+          data: [
+            [1, 2, 3],
+            [0.1, 0.2, null],
+          ],
+        },
+      ],
+    }),
+  );
+  t.same(infer.json, {
+    model_name: 'site-energy',
+    model_version: '1.0.0',
+    id: 'r1',
+    outputs: [{ name: 'predict', datatype: 'FP64', shape: [2], data: [6, 0.1 + 0.2 + 100] }],
+  });
+  const fp32 = await h.request(
+    'POST',
+    '/v2/models/site-energy/infer',
+    json({ inputs: [{ name: 'features', shape: [3], datatype: 'FP32', data: [0.1, 0.2, 0.3] }] }),
+  );
+  t.same(
+    fp32.json.outputs[0].data,
+    [Math.fround(0.1) + Math.fround(0.2) + Math.fround(0.3)],
+    'FP32 values are float32',
+  );
 
-  const bad = await h.request('POST', '/v2/models/site-energy/infer', json({ inputs: [{ name: '', shape: [1, 4], datatype: 'INT8', data: [1, 'x'] }] }));
+  const bad = await h.request(
+    'POST',
+    '/v2/models/site-energy/infer',
+    json({ inputs: [{ name: '', shape: [1, 4], datatype: 'INT8', data: [1, 'x'] }] }),
+  );
   t.equal(bad.status, 422);
   t.equal(bad.json.type, '/problems/invalid-tensor');
-  t.same(bad.json.errors.map((e: { path: string }) => e.path), ['inputs/0/name', 'inputs/0/datatype', 'inputs/0/shape', 'inputs/0/data']);
-  const short = await h.request('POST', '/v2/models/site-energy/infer', json({ inputs: [{ name: 'f', shape: [2, 3], datatype: 'FP64', data: [1, 2, 3] }] }));
+  t.same(
+    bad.json.errors.map((e: { path: string }) => e.path),
+    ['inputs/0/name', 'inputs/0/datatype', 'inputs/0/shape', 'inputs/0/data'],
+  );
+  const short = await h.request(
+    'POST',
+    '/v2/models/site-energy/infer',
+    json({ inputs: [{ name: 'f', shape: [2, 3], datatype: 'FP64', data: [1, 2, 3] }] }),
+  );
   t.same(short.json.errors, [{ path: 'inputs/0/data', message: 'must hold rows x features = 6 values (had 3)' }]);
-  const tooMany = await h.request('POST', '/v2/models/site-energy/infer', json({ inputs: [{ name: 'f', shape: [100000, 3], datatype: 'FP64', data: [] }] }));
+  const tooMany = await h.request(
+    'POST',
+    '/v2/models/site-energy/infer',
+    json({ inputs: [{ name: 'f', shape: [100000, 3], datatype: 'FP64', data: [] }] }),
+  );
   t.same([tooMany.status, tooMany.json.type], [413, '/problems/batch-too-large']);
   t.equal((await h.request('GET', '/v2/models/nope')).status, 404);
 });
@@ -146,7 +258,13 @@ t.test('probes and metrics', async (t) => {
   t.same((await h.request('GET', '/livez')).json, { status: 'ok' });
   t.same((await h.request('GET', '/readyz')).json, { status: 'ready', models: ['ghg-emissions', 'site-energy'] });
   const health = await h.request('GET', '/healthz');
-  t.match(health.json, { status: 'ok', live: true, ready: true, state: 'ready', models: ['ghg-emissions', 'site-energy'] });
+  t.match(health.json, {
+    status: 'ok',
+    live: true,
+    ready: true,
+    state: 'ready',
+    models: ['ghg-emissions', 'site-energy'],
+  });
 
   await h.request('POST', '/v1/predict', json(building));
   await h.request('POST', '/v1/predict', json({ ...building, yearBuilt: 1700, colour: 'red', somethingElse: 1 }));
@@ -167,7 +285,10 @@ t.test('probes and metrics', async (t) => {
   t.match(text, /process_resident_memory_bytes \d+/);
   t.match(text, /nodejs_eventloop_lag_seconds/);
   await h.request('GET', '/no/such/path');
-  t.match((await h.request('GET', '/metrics')).text, 'http_requests_total{method="GET",route="unmatched",status="404"} 1');
+  t.match(
+    (await h.request('GET', '/metrics')).text,
+    'http_requests_total{method="GET",route="unmatched",status="404"} 1',
+  );
 });
 
 t.test('GET / serves public/index.html when it exists, and the page files beside it', async (t) => {

@@ -5,8 +5,6 @@ import t from 'tap';
 
 import { chromiumOptions, startServer, type RunningServer } from './fixtures/browser-kit.js';
 
-
-
 let server: RunningServer;
 let browser: Browser;
 
@@ -55,7 +53,14 @@ t.test('"Try it out" on POST /v1/predict with the documented example returns 200
   const shown = await block.locator('.live-responses-table .response-col_description pre').first().textContent();
   t.match(JSON.parse(shown ?? '{}'), { model: { name: 'site-energy' }, unit: 'kBtu' }, 'and the prediction itself');
 
-  t.ok(requests.some((url) => new URL(url).pathname === '/v1/predict'), 'the request went to this server');
-  t.same(requests.filter((url) => new URL(url).origin !== server.url), [], 'no request leaves the server');
+  t.ok(
+    requests.some((url) => new URL(url).pathname === '/v1/predict'),
+    'the request went to this server',
+  );
+  t.same(
+    requests.filter((url) => new URL(url).origin !== server.url),
+    [],
+    'no request leaves the server',
+  );
   await context.close();
 });

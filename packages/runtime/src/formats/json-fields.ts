@@ -25,7 +25,8 @@ export function isRecord(value: unknown): value is JsonRecord {
  */
 export function readRecord(obj: JsonRecord, key: string, where: string): JsonRecord {
   const value = obj[key];
-  if (!isRecord(value)) throw modelError('MODEL_TRUNCATED', `${where}: "${key}" must be an object, found ${describe(value)}`);
+  if (!isRecord(value))
+    throw modelError('MODEL_TRUNCATED', `${where}: "${key}" must be an object, found ${describe(value)}`);
   return value;
 }
 
@@ -39,7 +40,8 @@ export function readRecord(obj: JsonRecord, key: string, where: string): JsonRec
  */
 export function readArray(obj: JsonRecord, key: string, where: string): readonly unknown[] {
   const value = obj[key];
-  if (!Array.isArray(value)) throw modelError('MODEL_TRUNCATED', `${where}: "${key}" must be an array, found ${describe(value)}`);
+  if (!Array.isArray(value))
+    throw modelError('MODEL_TRUNCATED', `${where}: "${key}" must be an array, found ${describe(value)}`);
   return value;
 }
 
@@ -67,16 +69,13 @@ export function readNumber(obj: JsonRecord, key: string, where: string): number 
  * const numClass = readInteger(model, 'num_class', 'model', 1);
  * ```
  */
-export function readInteger(
-  obj: JsonRecord,
-  key: string,
-  where: string,
-  min = 0,
-  max = 0x7fffffff,
-): number {
+export function readInteger(obj: JsonRecord, key: string, where: string, min = 0, max = 0x7fffffff): number {
   const value = obj[key];
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw modelError('MODEL_TRUNCATED', `${where}: "${key}" must be an integer in [${min}, ${max}], found ${describe(value)}`);
+    throw modelError(
+      'MODEL_TRUNCATED',
+      `${where}: "${key}" must be an integer in [${min}, ${max}], found ${describe(value)}`,
+    );
   }
   return value;
 }
@@ -91,7 +90,8 @@ export function readInteger(
  */
 export function readString(obj: JsonRecord, key: string, where: string): string {
   const value = obj[key];
-  if (typeof value !== 'string') throw modelError('MODEL_TRUNCATED', `${where}: "${key}" must be a string, found ${describe(value)}`);
+  if (typeof value !== 'string')
+    throw modelError('MODEL_TRUNCATED', `${where}: "${key}" must be a string, found ${describe(value)}`);
   return value;
 }
 

@@ -29,9 +29,13 @@ const MISSING_TYPES: Readonly<Record<string, number>> = { None: MISSING_NONE, Ze
  * ```
  */
 export function parseLightgbmJson(obj: unknown): TreeEnsemble {
-  if (!isRecord(obj)) throw modelError('MODEL_FORMAT_UNSUPPORTED', `a LightGBM JSON dump must be an object, found ${describe(obj)}`);
+  if (!isRecord(obj))
+    throw modelError('MODEL_FORMAT_UNSUPPORTED', `a LightGBM JSON dump must be an object, found ${describe(obj)}`);
   if (obj['name'] !== 'tree') {
-    throw modelError('MODEL_FORMAT_UNSUPPORTED', `not a LightGBM dump_model() object: "name" is ${describe(obj['name'])}, expected "tree"`);
+    throw modelError(
+      'MODEL_FORMAT_UNSUPPORTED',
+      `not a LightGBM dump_model() object: "name" is ${describe(obj['name'])}, expected "tree"`,
+    );
   }
   const numFeatures = readInteger(obj, 'max_feature_idx', 'model', -1) + 1;
   const numOutputs = readInteger(obj, 'num_tree_per_iteration', 'model', 1);
@@ -53,7 +57,10 @@ export function parseLightgbmJson(obj: unknown): TreeEnsemble {
     const root = readRecord(info, 'tree_structure', where);
     const leaves = addTree(builder, root, where, seen, t % numOutputs);
     if (info['num_leaves'] !== undefined && info['num_leaves'] !== leaves) {
-      throw modelError('MODEL_TRUNCATED', `${where}: declares ${describe(info['num_leaves'])} leaves, its structure has ${leaves}`);
+      throw modelError(
+        'MODEL_TRUNCATED',
+        `${where}: declares ${describe(info['num_leaves'])} leaves, its structure has ${leaves}`,
+      );
     }
   });
   return lightgbmEnsemble(builder, {

@@ -88,13 +88,20 @@ function converter(name: string, params: readonly string[], numOutputs: number, 
 }
 
 function single(numOutputs: number, text: string): void {
-  if (numOutputs !== 1) throw modelError('MODEL_OBJECTIVE_UNKNOWN', `objective "${text}" has one output, the model has ${numOutputs} per iteration`);
+  if (numOutputs !== 1)
+    throw modelError(
+      'MODEL_OBJECTIVE_UNKNOWN',
+      `objective "${text}" has one output, the model has ${numOutputs} per iteration`,
+    );
 }
 
 function classes(params: readonly string[], numOutputs: number, text: string): void {
   const declared = param(params, 'num_class', text);
   if (declared !== numOutputs) {
-    throw modelError('MODEL_OBJECTIVE_UNKNOWN', `objective "${text}" declares ${declared} classes, the model has ${numOutputs} trees per iteration`);
+    throw modelError(
+      'MODEL_OBJECTIVE_UNKNOWN',
+      `objective "${text}" declares ${declared} classes, the model has ${numOutputs} trees per iteration`,
+    );
   }
 }
 

@@ -40,7 +40,10 @@ export function parseCategoryList(text: string, where: string): number[] {
   const codes = text.split('||').map((token) => {
     // LightGBM writes plain decimal integers; anything else is a damaged file, not a code to guess at.
     if (!/^\d{1,10}$/.test(token) || Number(token) > 0x7fffffff) {
-      throw modelError('MODEL_CATEGORY_INVALID', `${where}: bad category "${token}" in categorical threshold "${text}"`);
+      throw modelError(
+        'MODEL_CATEGORY_INVALID',
+        `${where}: bad category "${token}" in categorical threshold "${text}"`,
+      );
     }
     return Number(token);
   });
@@ -59,7 +62,10 @@ export function lightgbmEnsemble(builder: EnsembleBuilder, header: LightgbmHeade
   const { numOutputs } = header;
   const trees = builder.numTrees;
   if (trees % numOutputs !== 0) {
-    throw modelError('MODEL_TRUNCATED', `${trees} trees is not a whole number of iterations of ${numOutputs} trees (truncated model?)`);
+    throw modelError(
+      'MODEL_TRUNCATED',
+      `${trees} trees is not a whole number of iterations of ${numOutputs} trees (truncated model?)`,
+    );
   }
   const averageOver = header.average ? trees / numOutputs : 0;
   const { objective, transform } = lightgbmObjective(header.objective, numOutputs, averageOver);

@@ -29,7 +29,8 @@ export function parseLightgbmText(text: string): TreeEnsemble {
   const lines = text.split('\n');
   let at = 0;
   while (at < lines.length && lines[at]?.trim() === '') at++;
-  if (lines[at]?.trim() !== 'tree') throw modelError('MODEL_FORMAT_UNSUPPORTED', 'not a LightGBM text model: the first line is not "tree"');
+  if (lines[at]?.trim() !== 'tree')
+    throw modelError('MODEL_FORMAT_UNSUPPORTED', 'not a LightGBM text model: the first line is not "tree"');
   at++;
 
   const header = new Map<string, string>();
@@ -48,7 +49,10 @@ export function parseLightgbmText(text: string): TreeEnsemble {
   lightgbmHeaderCheck(integer(required(header, 'num_class', 'header'), 'num_class', 1), numOutputs);
   const featureNames = required(header, 'feature_names', 'header').split(' ');
   if (featureNames.length !== numFeatures) {
-    throw modelError('MODEL_TRUNCATED', `header: ${featureNames.length} feature_names for max_feature_idx ${numFeatures - 1}`);
+    throw modelError(
+      'MODEL_TRUNCATED',
+      `header: ${featureNames.length} feature_names for max_feature_idx ${numFeatures - 1}`,
+    );
   }
 
   const builder = new EnsembleBuilder();
@@ -73,10 +77,17 @@ export function parseLightgbmText(text: string): TreeEnsemble {
     const t = builder.numTrees;
     addTree(builder, block, `tree ${t}`, t % numOutputs);
   }
-  if (!ended) throw modelError('MODEL_TRUNCATED', `truncated LightGBM text model: no "end of trees" after ${builder.numTrees} trees`);
+  if (!ended)
+    throw modelError(
+      'MODEL_TRUNCATED',
+      `truncated LightGBM text model: no "end of trees" after ${builder.numTrees} trees`,
+    );
   const sizes = header.get('tree_sizes');
   if (sizes !== undefined && sizes.trim() !== '' && sizes.trim().split(' ').length !== builder.numTrees) {
-    throw modelError('MODEL_TRUNCATED', `header lists ${sizes.trim().split(' ').length} tree_sizes, the file has ${builder.numTrees} trees`);
+    throw modelError(
+      'MODEL_TRUNCATED',
+      `header lists ${sizes.trim().split(' ').length} tree_sizes, the file has ${builder.numTrees} trees`,
+    );
   }
   return lightgbmEnsemble(builder, {
     format: 'lightgbm-text',
@@ -137,7 +148,10 @@ function addTree(builder: EnsembleBuilder, block: Map<string, string>, where: st
       const from = boundaries[catIndex]!;
       const to = boundaries[catIndex + 1]!;
       if (!(from <= to && to <= catWords.length)) {
-        throw modelError('MODEL_CATEGORY_INVALID', `${where}: cat_boundaries ${from}..${to} of ${catWords.length} words`);
+        throw modelError(
+          'MODEL_CATEGORY_INVALID',
+          `${where}: cat_boundaries ${from}..${to} of ${catWords.length} words`,
+        );
       }
       set = builder.addCategorySetFromBits(catWords.slice(from, to));
       catSets.set(catIndex, set);
@@ -164,7 +178,10 @@ function tokens(block: Map<string, string>, key: string, where: string, length?:
   const text = required(block, key, where).trim();
   const list = text === '' ? [] : text.split(' ');
   if (length !== undefined && list.length !== length) {
-    throw modelError('MODEL_TRUNCATED', `${where}: "${key}" has ${list.length} entries, expected ${length} (truncated model?)`);
+    throw modelError(
+      'MODEL_TRUNCATED',
+      `${where}: "${key}" has ${list.length} entries, expected ${length} (truncated model?)`,
+    );
   }
   return list;
 }

@@ -111,14 +111,18 @@ function addTree(
     const left = firstChild[i];
     if (left === undefined) {
       const value = node['distribution'];
-      if (typeof value !== 'number') throw modelError('MODEL_TRUNCATED', `${where}: leaf distribution is ${describe(value)}`);
+      if (typeof value !== 'number')
+        throw modelError('MODEL_TRUNCATED', `${where}: leaf distribution is ${describe(value)}`);
       builder.setLeaf(i, value, cover[i]!);
       return;
     }
     const column = node['splitColumn'];
     const split = node['splitValue'];
     if (typeof column !== 'number' || !Number.isInteger(column) || column < 0 || column >= columns.length) {
-      throw modelError('MODEL_FEATURE_OUT_OF_RANGE', `${where}: splitColumn ${describe(column)} of ${columns.length} columns`);
+      throw modelError(
+        'MODEL_FEATURE_OUT_OF_RANGE',
+        `${where}: splitColumn ${describe(column)} of ${columns.length} columns`,
+      );
     }
     if (typeof split !== 'number' || !Number.isFinite(split)) {
       throw modelError('MODEL_THRESHOLD_NOT_FINITE', `${where}: splitValue ${describe(split)}`);

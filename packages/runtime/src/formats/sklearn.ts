@@ -17,10 +17,7 @@ export const SKLEARN_FORMAT = 'sklearn-tree-ensemble';
 export const SKLEARN_FORMAT_VERSION = 1;
 
 type Estimator =
-  | 'RandomForestRegressor'
-  | 'ExtraTreesRegressor'
-  | 'GradientBoostingRegressor'
-  | 'HistGradientBoostingRegressor';
+  'RandomForestRegressor' | 'ExtraTreesRegressor' | 'GradientBoostingRegressor' | 'HistGradientBoostingRegressor';
 
 const ESTIMATORS: ReadonlySet<string> = new Set<Estimator>([
   'RandomForestRegressor',
@@ -50,10 +47,16 @@ const TREE_LEAF = -1;
  */
 export function parseSklearnJson(obj: unknown): TreeEnsemble {
   if (!isRecord(obj) || obj['format'] !== SKLEARN_FORMAT) {
-    throw modelError('MODEL_FORMAT_UNSUPPORTED', `not a ${SKLEARN_FORMAT} export: "format" is ${describe(isRecord(obj) ? obj['format'] : obj)}`);
+    throw modelError(
+      'MODEL_FORMAT_UNSUPPORTED',
+      `not a ${SKLEARN_FORMAT} export: "format" is ${describe(isRecord(obj) ? obj['format'] : obj)}`,
+    );
   }
   if (obj['version'] !== SKLEARN_FORMAT_VERSION) {
-    throw modelError('MODEL_FORMAT_UNSUPPORTED', `${SKLEARN_FORMAT} version ${describe(obj['version'])}: this runtime reads version ${SKLEARN_FORMAT_VERSION}`);
+    throw modelError(
+      'MODEL_FORMAT_UNSUPPORTED',
+      `${SKLEARN_FORMAT} version ${describe(obj['version'])}: this runtime reads version ${SKLEARN_FORMAT_VERSION}`,
+    );
   }
   const estimator = readString(obj, 'estimator', 'model');
   if (!ESTIMATORS.has(estimator)) {
@@ -69,7 +72,10 @@ export function parseSklearnJson(obj: unknown): TreeEnsemble {
   // The precision is the estimator's, not a choice: refuse a file whose declared dtype contradicts it.
   const precision = hist ? 'float64' : 'float32';
   if (obj['input_dtype'] !== undefined && obj['input_dtype'] !== precision) {
-    throw modelError('MODEL_TRUNCATED', `${estimator} compares ${precision} inputs, the file says ${describe(obj['input_dtype'])}`);
+    throw modelError(
+      'MODEL_TRUNCATED',
+      `${estimator} compares ${precision} inputs, the file says ${describe(obj['input_dtype'])}`,
+    );
   }
   const init = readNumber(obj, 'init', 'model');
   // GradientBoostingRegressor scales each stage's values at predict time; HistGradientBoosting leaves already are.
@@ -81,7 +87,10 @@ export function parseSklearnJson(obj: unknown): TreeEnsemble {
   const known = hist ? knownCategories(obj) : new Map<number, readonly number[]>();
   const missingValues = readString(obj, 'missing_values', 'model');
   if (missingValues !== 'route' && missingValues !== 'refuse') {
-    throw modelError('MODEL_TRUNCATED', `model: "missing_values" must be "route" or "refuse", found "${missingValues}"`);
+    throw modelError(
+      'MODEL_TRUNCATED',
+      `model: "missing_values" must be "route" or "refuse", found "${missingValues}"`,
+    );
   }
 
   const builder = new EnsembleBuilder();
@@ -123,7 +132,12 @@ function addTree(
   const value = readNumbers(tree, 'value', where, n);
   const missingLeft = readNumbers(tree, 'missing_go_to_left', where, n);
   // TreeSHAP weighs by the training cover; forests record bootstrap-weighted counts, which are what SHAP uses.
-  const cover = readNumbers(tree, tree['weighted_n_node_samples'] === undefined ? 'n_node_samples' : 'weighted_n_node_samples', where, n);
+  const cover = readNumbers(
+    tree,
+    tree['weighted_n_node_samples'] === undefined ? 'n_node_samples' : 'weighted_n_node_samples',
+    where,
+    n,
+  );
   const categorical = known === undefined ? undefined : readNumbers(tree, 'is_categorical', where, n);
   const bitsetIndex = known === undefined ? undefined : readNumbers(tree, 'bitset_index', where, n);
   const bitsets = known === undefined ? [] : readArray(tree, 'left_category_bitsets', where);
@@ -164,9 +178,13 @@ function categoryWords(
   where: string,
 ): number[] {
   if (!Array.isArray(bitset) || bitset.length !== HGB_CATEGORY_WORDS || !bitset.every(isWord)) {
-    throw modelError('MODEL_CATEGORY_INVALID', `${where}: left_category_bitsets entry is not ${HGB_CATEGORY_WORDS} uint32 words`);
+    throw modelError(
+      'MODEL_CATEGORY_INVALID',
+      `${where}: left_category_bitsets entry is not ${HGB_CATEGORY_WORDS} uint32 words`,
+    );
   }
-  if (known === undefined) throw modelError('MODEL_CATEGORY_INVALID', `${where}: feature has no known_category_bitsets`);
+  if (known === undefined)
+    throw modelError('MODEL_CATEGORY_INVALID', `${where}: feature has no known_category_bitsets`);
   return bitset.map((word: number, w) => (missingLeft ? (word | ~known[w]!) >>> 0 : word));
 }
 
@@ -175,8 +193,16 @@ function knownCategories(obj: JsonRecord): Map<number, readonly number[]> {
   if (!isRecord(known)) throw modelError('MODEL_TRUNCATED', 'model: "known_category_bitsets" must be an object');
   const out = new Map<number, readonly number[]>();
   for (const [feature, words] of Object.entries(known)) {
-    if (!/^\d+$/.test(feature) || !Array.isArray(words) || words.length !== HGB_CATEGORY_WORDS || !words.every(isWord)) {
-      throw modelError('MODEL_CATEGORY_INVALID', `known_category_bitsets["${feature}"] is not ${HGB_CATEGORY_WORDS} uint32 words`);
+    if (
+      !/^\d+$/.test(feature) ||
+      !Array.isArray(words) ||
+      words.length !== HGB_CATEGORY_WORDS ||
+      !words.every(isWord)
+    ) {
+      throw modelError(
+        'MODEL_CATEGORY_INVALID',
+        `known_category_bitsets["${feature}"] is not ${HGB_CATEGORY_WORDS} uint32 words`,
+      );
     }
     out.set(Number(feature), words as number[]);
   }
@@ -190,7 +216,8 @@ function isWord(w: unknown): w is number {
 /** Thresholds are numbers, or "Infinity"/"-Infinity" where JSON has no literal (HistGradientBoosting's NaN splits). */
 function readThresholds(tree: JsonRecord, where: string, n: number): number[] {
   const raw = readArray(tree, 'threshold', where);
-  if (raw.length !== n) throw modelError('MODEL_TRUNCATED', `${where}: "threshold" has ${raw.length} entries, expected ${n}`);
+  if (raw.length !== n)
+    throw modelError('MODEL_TRUNCATED', `${where}: "threshold" has ${raw.length} entries, expected ${n}`);
   return raw.map((t, i) => {
     if (typeof t === 'number') return t;
     if (t === 'Infinity') return Infinity;

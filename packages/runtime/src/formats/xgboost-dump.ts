@@ -43,19 +43,28 @@ export function parseXgboostDump(source: unknown, options: XgboostDumpOptions = 
   if (!Array.isArray(source)) throw modelError('MODEL_TRUNCATED', 'an XGBoost dump is a JSON array of trees');
   const trees = source.map((tree, t): Json => {
     const parsed = typeof tree === 'string' ? parseTreeString(tree, t) : tree;
-    if (typeof parsed !== 'object' || parsed === null) throw modelError('MODEL_TRUNCATED', `tree ${t} is not an object`);
+    if (typeof parsed !== 'object' || parsed === null)
+      throw modelError('MODEL_TRUNCATED', `tree ${t} is not an object`);
     return parsed as Json;
   });
   const objectiveName = options.objective ?? 'reg:squarederror';
-  const baseScores = options.baseScore === undefined ? [0.5] : typeof options.baseScore === 'number' ? [options.baseScore] : [...options.baseScore];
-  const numOutputs = options.numClass ?? (objectiveName.startsWith('multi:') || baseScores.length > 1 ? baseScores.length : 1);
-  if (!Number.isInteger(numOutputs) || numOutputs < 1) throw modelError('MODEL_OPTIONS_INVALID', `numClass ${numOutputs}`);
+  const baseScores =
+    options.baseScore === undefined
+      ? [0.5]
+      : typeof options.baseScore === 'number'
+        ? [options.baseScore]
+        : [...options.baseScore];
+  const numOutputs =
+    options.numClass ?? (objectiveName.startsWith('multi:') || baseScores.length > 1 ? baseScores.length : 1);
+  if (!Number.isInteger(numOutputs) || numOutputs < 1)
+    throw modelError('MODEL_OPTIONS_INVALID', `numClass ${numOutputs}`);
   if (objectiveName.startsWith('multi:') && numOutputs < 2) {
     throw modelError('MODEL_OPTIONS_INVALID', `${objectiveName} needs numClass (or one baseScore per class)`);
   }
   const objective = xgboostObjective(objectiveName, numOutputs, baseScores);
   const parallel = options.numParallelTree ?? 1;
-  if (!Number.isInteger(parallel) || parallel < 1) throw modelError('MODEL_OPTIONS_INVALID', `numParallelTree ${parallel}`);
+  if (!Number.isInteger(parallel) || parallel < 1)
+    throw modelError('MODEL_OPTIONS_INVALID', `numParallelTree ${parallel}`);
   const weights = options.treeWeights;
   if (weights !== undefined && weights.length !== trees.length) {
     throw modelError('MODEL_OPTIONS_INVALID', `${weights.length} tree weights for ${trees.length} trees`);
@@ -143,7 +152,8 @@ function addTree(
     const children = node['children'];
     if (Array.isArray(children)) {
       for (const child of children) {
-        if (typeof child !== 'object' || child === null) throw modelError('MODEL_TRUNCATED', `tree ${t}: a child of node ${id} is not an object`);
+        if (typeof child !== 'object' || child === null)
+          throw modelError('MODEL_TRUNCATED', `tree ${t}: a child of node ${id} is not an object`);
         pending.push(child as Json);
       }
     }
@@ -165,7 +175,10 @@ function addTree(
     const missing = node['missing'];
     for (const child of [yes, no]) {
       if (typeof child !== 'number' || !byId.has(child)) {
-        throw modelError('MODEL_CHILD_OUT_OF_RANGE', `tree ${t}, node ${id}: child ${JSON.stringify(child)} is not in the tree`);
+        throw modelError(
+          'MODEL_CHILD_OUT_OF_RANGE',
+          `tree ${t}, node ${id}: child ${JSON.stringify(child)} is not in the tree`,
+        );
       }
     }
     const feature = resolveFeature(node['split'], t);

@@ -42,7 +42,10 @@ export function parseXgboostJson(source: unknown): TreeEnsemble {
     model = field(field(booster, 'gbtree', 'object') as Json, 'model', 'object') as Json;
     weightDrop = booster['weight_drop'];
   } else {
-    throw modelError('MODEL_FEATURE_UNSUPPORTED', `XGBoost booster ${JSON.stringify(boosterName)} has no trees to evaluate`);
+    throw modelError(
+      'MODEL_FEATURE_UNSUPPORTED',
+      `XGBoost booster ${JSON.stringify(boosterName)} has no trees to evaluate`,
+    );
   }
   const trees = field(model, 'trees', 'array') as unknown[];
   const treeInfo = field(model, 'tree_info', 'array') as unknown[];
@@ -98,7 +101,10 @@ function addTree(builder: EnsembleBuilder, tree: Json, t: number, output: number
   const param = object(tree['tree_param'], `tree ${t} tree_param`);
   const size = Number(param['size_leaf_vector'] ?? 0);
   if (size > 1) {
-    throw modelError('MODEL_FEATURE_UNSUPPORTED', `tree ${t} has vector leaves (size_leaf_vector ${size}, multi_strategy)`);
+    throw modelError(
+      'MODEL_FEATURE_UNSUPPORTED',
+      `tree ${t} has vector leaves (size_leaf_vector ${size}, multi_strategy)`,
+    );
   }
   const numNodes = Number(param['num_nodes']);
   const left = numbers(tree, 'left_children', numNodes, t);
@@ -118,7 +124,10 @@ function addTree(builder: EnsembleBuilder, tree: Json, t: number, output: number
       const from = segments[j]!;
       const to = from + sizes[j]!;
       if (!(from >= 0 && to <= categories.length && from <= to)) {
-        throw modelError('MODEL_CATEGORY_INVALID', `tree ${t}: category segment ${from}..${to} of ${categories.length}`);
+        throw modelError(
+          'MODEL_CATEGORY_INVALID',
+          `tree ${t}: category segment ${from}..${to} of ${categories.length}`,
+        );
       }
       categorySets.set(nodes[j]!, builder.addCategorySetFromCodes(categories.slice(from, to)));
     }
@@ -130,7 +139,8 @@ function addTree(builder: EnsembleBuilder, tree: Json, t: number, output: number
       builder.setLeaf(i, weight === undefined ? leaf : f32(leaf * weight), cover[i]!);
     } else if (splitType !== undefined && splitType[i] === 1) {
       const set = categorySets.get(i);
-      if (set === undefined) throw modelError('MODEL_CATEGORY_INVALID', `tree ${t}: categorical node ${i} has no categories`);
+      if (set === undefined)
+        throw modelError('MODEL_CATEGORY_INVALID', `tree ${t}: categorical node ${i} has no categories`);
       builder.setCategoricalSplit(i, feature[i]!, set, left[i]!, right[i]!, defaultLeft[i] === 1, cover[i]!);
     } else {
       builder.setSplit(i, feature[i]!, f32(condition[i]!), left[i]!, right[i]!, defaultLeft[i] === 1, cover[i]!);
@@ -165,7 +175,11 @@ function field(parent: Json, key: string, kind: 'object' | 'array' | 'string'): 
       : kind === 'string'
         ? typeof value === 'string'
         : typeof value === 'object' && value !== null && !Array.isArray(value);
-  if (!ok) throw modelError('MODEL_TRUNCATED', `XGBoost model: ${key} is missing or not ${kind === 'array' ? 'an' : 'a'} ${kind}`);
+  if (!ok)
+    throw modelError(
+      'MODEL_TRUNCATED',
+      `XGBoost model: ${key} is missing or not ${kind === 'array' ? 'an' : 'a'} ${kind}`,
+    );
   return value;
 }
 

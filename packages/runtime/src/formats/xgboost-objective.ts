@@ -63,7 +63,12 @@ export function xgboostObjective(name: string, numOutputs: number, baseScores: r
   const baseMargin = new Float64Array(numOutputs);
   for (let k = 0; k < numOutputs; k++) {
     const b = f32(baseScores.length === 1 ? baseScores[0]! : baseScores[k]!);
-    const margin = objective.link === 'logit' ? f32(-Math.log(f32(f32(1 / b) - 1))) : objective.link === 'log' ? f32(Math.log(b)) : b;
+    const margin =
+      objective.link === 'logit'
+        ? f32(-Math.log(f32(f32(1 / b) - 1)))
+        : objective.link === 'log'
+          ? f32(Math.log(b))
+          : b;
     if (!Number.isFinite(margin)) {
       throw modelError('MODEL_VALUE_NOT_FINITE', `base_score ${b} gives margin ${margin} under ${name}`);
     }

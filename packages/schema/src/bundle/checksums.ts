@@ -46,7 +46,11 @@ export async function verifyChecksums(directory: string, required: readonly stri
   try {
     text = await readFile(sumsFile, 'utf8');
   } catch (cause) {
-    throw new BundleError('BUNDLE_NOT_FOUND', `cannot read ${sumsFile}: ${(cause as Error).message}; a bundle without checksums is not loaded`, { cause });
+    throw new BundleError(
+      'BUNDLE_NOT_FOUND',
+      `cannot read ${sumsFile}: ${(cause as Error).message}; a bundle without checksums is not loaded`,
+      { cause },
+    );
   }
   const listed = new Map<string, string>();
   for (const [i, line] of text.split('\n').entries()) {
@@ -64,7 +68,11 @@ export async function verifyChecksums(directory: string, required: readonly stri
     try {
       bytes = await readFile(file);
     } catch (cause) {
-      throw new BundleError('BUNDLE_NOT_FOUND', `cannot read ${file}, listed in ${sumsFile}: ${(cause as Error).message}`, { cause });
+      throw new BundleError(
+        'BUNDLE_NOT_FOUND',
+        `cannot read ${file}, listed in ${sumsFile}: ${(cause as Error).message}`,
+        { cause },
+      );
     }
     const actual = createHash('sha256').update(bytes).digest('hex');
     if (actual !== expected) {

@@ -69,7 +69,11 @@ function compileExpression(feature: BundleFeature & { encoding: { kind: 'express
     evaluate = compileArithmetic(expression, inputs);
   } catch (cause) {
     const reason = cause instanceof Error ? cause.message : String(cause);
-    throw new BundleError('BUNDLE_ENCODING_INVALID', `feature ${feature.name}: expression "${expression}" is refused: ${reason}`, { cause });
+    throw new BundleError(
+      'BUNDLE_ENCODING_INVALID',
+      `feature ${feature.name}: expression "${expression}" is refused: ${reason}`,
+      { cause },
+    );
   }
   return (b) => {
     const scope: Record<string, number> = {};

@@ -7,7 +7,8 @@ export interface PredictionInterval {
   level: number;
 }
 
-const given = (b: Readonly<Record<string, unknown>>, name: string): boolean => b[name] !== undefined && b[name] !== null;
+const given = (b: Readonly<Record<string, unknown>>, name: string): boolean =>
+  b[name] !== undefined && b[name] !== null;
 
 /** Whether an interval stratum's condition holds for a building: the training script's `applies`, rule for rule. */
 export function stratumApplies(when: StratumCondition, b: Readonly<Record<string, unknown>>): boolean {

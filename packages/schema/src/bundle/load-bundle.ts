@@ -25,7 +25,9 @@ interface GoldenRow {
 
 /** The sha256 of a file, lowercase hex. */
 export async function sha256File(file: string): Promise<string> {
-  return createHash('sha256').update(await readFile(file)).digest('hex');
+  return createHash('sha256')
+    .update(await readFile(file))
+    .digest('hex');
 }
 
 async function readJson(file: string, missing: 'BUNDLE_NOT_FOUND' | 'BUNDLE_GOLDEN_MISSING'): Promise<unknown> {
@@ -46,7 +48,10 @@ async function readJson(file: string, missing: 'BUNDLE_NOT_FOUND' | 'BUNDLE_GOLD
 function checkFeatures(manifest: ModelBundle, model: TreeModel, file: string): void {
   const names = manifest.features.map((f) => f.name);
   if (model.numFeatures !== names.length) {
-    throw new BundleError('BUNDLE_FEATURES_MISMATCH', `${file} has ${model.numFeatures} features, bundle.json lists ${names.length}`);
+    throw new BundleError(
+      'BUNDLE_FEATURES_MISMATCH',
+      `${file} has ${model.numFeatures} features, bundle.json lists ${names.length}`,
+    );
   }
   const differs = model.featureNames.findIndex((name, j) => name !== names[j]);
   if (model.featureNames.length > 0 && differs >= 0) {
@@ -66,18 +71,27 @@ function checkGolden(bundle: LoadedBundle, golden: unknown, file: string): numbe
     const where = `${file} row ${i}${row.id === undefined ? '' : ` (building ${row.id})`}`;
     const checked = validateBuilding(row.building);
     if (!checked.ok) {
-      throw new BundleError('BUNDLE_GOLDEN_MISMATCH', `${where} is refused by validateBuilding: ${checked.errors.map((e) => e.message).join('; ')}`);
+      throw new BundleError(
+        'BUNDLE_GOLDEN_MISMATCH',
+        `${where} is refused by validateBuilding: ${checked.errors.map((e) => e.message).join('; ')}`,
+      );
     }
     const vector = bundle.encode(checked.building);
     if (!Array.isArray(row.encoded) || row.encoded.length !== width) {
-      throw new BundleError('BUNDLE_GOLDEN_MISMATCH', `${where} has ${String(row.encoded?.length)} encoded values for ${width} features`);
+      throw new BundleError(
+        'BUNDLE_GOLDEN_MISMATCH',
+        `${where} has ${String(row.encoded?.length)} encoded values for ${width} features`,
+      );
     }
     for (let j = 0; j < width; j++) {
       const expected = Math.fround(row.encoded[j] ?? NaN);
       const actual = Math.fround(vector[j]!);
       if (!Object.is(expected, actual)) {
         const name = bundle.manifest.features[j]?.name;
-        throw new BundleError('BUNDLE_GOLDEN_MISMATCH', `${where}: feature ${j} (${name}) encodes to ${actual}, the training library gave ${expected} (float32)`);
+        throw new BundleError(
+          'BUNDLE_GOLDEN_MISMATCH',
+          `${where}: feature ${j} (${name}) encodes to ${actual}, the training library gave ${expected} (float32)`,
+        );
       }
     }
     const margin = bundle.model.predict(vector, 'margin');
@@ -105,7 +119,11 @@ export async function verifyBundle(directory: string): Promise<BundleVerificatio
   const manifestFile = join(directory, 'bundle.json');
   const manifest = parseManifest(await readJson(manifestFile, 'BUNDLE_NOT_FOUND'), manifestFile);
   // SHA256SUMS seals every file, bundle.json included, before anything in them is trusted.
-  await verifyChecksums(directory, ['bundle.json', manifest.model.file, ...(manifest.golden === undefined ? [] : [manifest.golden.file])]);
+  await verifyChecksums(directory, [
+    'bundle.json',
+    manifest.model.file,
+    ...(manifest.golden === undefined ? [] : [manifest.golden.file]),
+  ]);
   if (manifest.name !== basename(dirname(directory)) || manifest.version !== basename(directory)) {
     throw new BundleError(
       'BUNDLE_LOCATION_MISMATCH',
@@ -117,7 +135,9 @@ export async function verifyBundle(directory: string): Promise<BundleVerificatio
   try {
     bytes = await readFile(modelFile);
   } catch (cause) {
-    throw new BundleError('BUNDLE_NOT_FOUND', `cannot read the model file ${modelFile}: ${(cause as Error).message}`, { cause });
+    throw new BundleError('BUNDLE_NOT_FOUND', `cannot read the model file ${modelFile}: ${(cause as Error).message}`, {
+      cause,
+    });
   }
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   if (sha256 !== manifest.model.sha256) {
@@ -130,12 +150,17 @@ export async function verifyBundle(directory: string): Promise<BundleVerificatio
   try {
     model = loadModel(bytes.toString('utf8'));
   } catch (cause) {
-    throw new BundleError('BUNDLE_MODEL_INVALID', `the runtime cannot load ${modelFile}: ${(cause as Error).message}`, { cause });
+    throw new BundleError('BUNDLE_MODEL_INVALID', `the runtime cannot load ${modelFile}: ${(cause as Error).message}`, {
+      cause,
+    });
   }
   checkFeatures(manifest, model, modelFile);
   const bundle = createLoadedBundle(manifest, model, directory);
   if (manifest.golden === undefined) {
-    throw new BundleError('BUNDLE_GOLDEN_MISSING', `${manifestFile} names no golden file: its predictions cannot be verified`);
+    throw new BundleError(
+      'BUNDLE_GOLDEN_MISSING',
+      `${manifestFile} names no golden file: its predictions cannot be verified`,
+    );
   }
   const goldenFile = join(directory, manifest.golden.file);
   const goldenRows = checkGolden(bundle, await readJson(goldenFile, 'BUNDLE_GOLDEN_MISSING'), goldenFile);

@@ -86,7 +86,11 @@ function rangeWarnings(manifest: ModelBundle, b: Readonly<Record<string, unknown
     const seen = counts[value] ?? 0;
     if (seen < rareCategoryRows) {
       const how = seen === 0 ? 'never saw' : `saw only ${seen} training building${seen === 1 ? '' : 's'} with`;
-      warnings.push({ field, code: 'RARE_CATEGORY', message: `${manifest.name} ${how} ${field} "${value}": the prediction leans on other inputs` });
+      warnings.push({
+        field,
+        code: 'RARE_CATEGORY',
+        message: `${manifest.name} ${how} ${field} "${value}": the prediction leans on other inputs`,
+      });
     }
   }
   return warnings;

@@ -39,7 +39,10 @@ export function compareVersions(a: string, b: string): number {
 
 async function subdirectories(directory: string): Promise<string[]> {
   const entries = await readdir(directory, { withFileTypes: true });
-  return entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort();
+  return entries
+    .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+    .map((e) => e.name)
+    .sort();
 }
 
 /**
@@ -52,7 +55,11 @@ export async function findBundles(modelsDir: string): Promise<{ name: string; ve
   try {
     if (!(await stat(modelsDir)).isDirectory()) throw new Error('not a directory');
   } catch (cause) {
-    throw new BundleError('BUNDLE_NOT_FOUND', `the models directory ${modelsDir} does not exist or is not a directory`, { cause });
+    throw new BundleError(
+      'BUNDLE_NOT_FOUND',
+      `the models directory ${modelsDir} does not exist or is not a directory`,
+      { cause },
+    );
   }
   const found: { name: string; version: string; directory: string }[] = [];
   for (const name of await subdirectories(modelsDir)) {
@@ -73,7 +80,8 @@ export async function findBundles(modelsDir: string): Promise<{ name: string; ve
  */
 export async function loadModelStore(modelsDir: string): Promise<ModelStore> {
   const found = await findBundles(modelsDir);
-  if (found.length === 0) throw new BundleError('BUNDLE_NOT_FOUND', `no bundle under ${modelsDir} (expected <name>/<version>/bundle.json)`);
+  if (found.length === 0)
+    throw new BundleError('BUNDLE_NOT_FOUND', `no bundle under ${modelsDir} (expected <name>/<version>/bundle.json)`);
   const bundles = new Map<string, LoadedBundle[]>();
   for (const { name, directory } of found) {
     const bundle = await loadBundle(directory);

@@ -68,7 +68,11 @@ export function rowToBuilding(row: Record<string, string>): Record<string, unkno
   text('buildingType', 'BuildingType');
   number('numberOfBuildings', 'NumberofBuildings');
   number('propertyGfaParking', 'PropertyGFAParking');
-  for (const [slot, column] of [['largest', 'Largest'], ['secondLargest', 'SecondLargest'], ['thirdLargest', 'ThirdLargest']]) {
+  for (const [slot, column] of [
+    ['largest', 'Largest'],
+    ['secondLargest', 'SecondLargest'],
+    ['thirdLargest', 'ThirdLargest'],
+  ]) {
     text(`${slot}PropertyUseType`, `${column}PropertyUseType`);
     number(`${slot}PropertyUseTypeGfa`, `${column}PropertyUseTypeGFA`);
   }

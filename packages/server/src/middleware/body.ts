@@ -36,9 +36,12 @@ export function readBody(kind: BodyKind, limit: number): Middleware {
     const ok = isJsonType(type) || (kind === 'json-or-csv' && type === 'text/csv');
     if (!ok) {
       const got = type === '' ? 'no Content-Type' : `Content-Type ${type}`;
-      throw new HttpProblem(415, 'unsupported-media-type', `This endpoint accepts ${accepted}; the request has ${got}.`, [
-        { path: '', message: `content type must be ${accepted}` },
-      ]);
+      throw new HttpProblem(
+        415,
+        'unsupported-media-type',
+        `This endpoint accepts ${accepted}; the request has ${got}.`,
+        [{ path: '', message: `content type must be ${accepted}` }],
+      );
     }
     return parse(ctx, next);
   };
@@ -47,7 +50,9 @@ export function readBody(kind: BodyKind, limit: number): Middleware {
 /** The parsed body, or a 400 if the request had none. */
 export function requireBody(body: unknown): unknown {
   if (body === undefined || body === '') {
-    throw new HttpProblem(400, 'malformed-request', 'The request has no body.', [{ path: '', message: 'body required' }]);
+    throw new HttpProblem(400, 'malformed-request', 'The request has no body.', [
+      { path: '', message: 'body required' },
+    ]);
   }
   return body;
 }

@@ -28,34 +28,63 @@ export function toProblem(error: unknown): { problem: HttpProblem; unexpected: b
   if (error instanceof SyntaxError && status === 400) {
     const proto = /prototype property/.test(error.message);
     return {
-      problem: new HttpProblem(400, 'malformed-json', proto ? 'The JSON body contains a forbidden "__proto__" key.' : 'The request body is not valid JSON.', [
-        { path: '', message: proto ? 'forbidden __proto__ key' : 'invalid JSON' },
-      ]),
+      problem: new HttpProblem(
+        400,
+        'malformed-json',
+        proto ? 'The JSON body contains a forbidden "__proto__" key.' : 'The request body is not valid JSON.',
+        [{ path: '', message: proto ? 'forbidden __proto__ key' : 'invalid JSON' }],
+      ),
       unexpected: false,
     };
   }
   switch (info.type) {
     case 'entity.parse.failed':
-      return { problem: new HttpProblem(400, 'malformed-json', 'The request body is not valid JSON.', [{ path: '', message: 'invalid JSON' }]), unexpected: false };
+      return {
+        problem: new HttpProblem(400, 'malformed-json', 'The request body is not valid JSON.', [
+          { path: '', message: 'invalid JSON' },
+        ]),
+        unexpected: false,
+      };
     case 'entity.too.large':
       return {
-        problem: new HttpProblem(413, 'payload-too-large', `The request body is larger than the limit of ${info.limit ?? 'the server'} bytes.`, [
-          { path: '', message: `body larger than ${info.limit ?? 'the limit'} bytes` },
-        ]),
+        problem: new HttpProblem(
+          413,
+          'payload-too-large',
+          `The request body is larger than the limit of ${info.limit ?? 'the server'} bytes.`,
+          [{ path: '', message: `body larger than ${info.limit ?? 'the limit'} bytes` }],
+        ),
         unexpected: false,
       };
     case 'encoding.unsupported':
     case 'charset.unsupported':
-      return { problem: new HttpProblem(415, 'unsupported-media-type', 'The body must be UTF-8 encoded, without content encoding other than gzip or deflate.'), unexpected: false };
+      return {
+        problem: new HttpProblem(
+          415,
+          'unsupported-media-type',
+          'The body must be UTF-8 encoded, without content encoding other than gzip or deflate.',
+        ),
+        unexpected: false,
+      };
     case 'request.aborted':
     case 'request.size.invalid':
-      return { problem: new HttpProblem(400, 'malformed-request', 'The request body ended before its announced length.'), unexpected: false };
+      return {
+        problem: new HttpProblem(400, 'malformed-request', 'The request body ended before its announced length.'),
+        unexpected: false,
+      };
     default:
       break;
   }
-  if (status === 415) return { problem: new HttpProblem(415, 'unsupported-media-type', 'The content encoding of the body is not supported.'), unexpected: false };
-  if (status === 400 && info.expose === true) return { problem: new HttpProblem(400, 'malformed-request', 'The request is malformed.'), unexpected: false };
-  return { problem: new HttpProblem(500, 'internal', 'The server failed to answer this request; it has been logged.'), unexpected: true };
+  if (status === 415)
+    return {
+      problem: new HttpProblem(415, 'unsupported-media-type', 'The content encoding of the body is not supported.'),
+      unexpected: false,
+    };
+  if (status === 400 && info.expose === true)
+    return { problem: new HttpProblem(400, 'malformed-request', 'The request is malformed.'), unexpected: false };
+  return {
+    problem: new HttpProblem(500, 'internal', 'The server failed to answer this request; it has been logged.'),
+    unexpected: true,
+  };
 }
 
 /**

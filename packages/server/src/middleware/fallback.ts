@@ -18,7 +18,10 @@ export function fallback(router: Router<any>, next404?: Middleware): Middleware 
       // An empty path parameter (`/v1/models//predict`, `/v1/models/`) names no model: answer as that route would
       // for an unknown one (404), or 405 for a method it does not serve, rather than "no such route".
       match = router.match(ctx.path.replace(/\/(?=\/|$)/g, '/-'), ctx.method);
-      if (match.route) throw new HttpProblem(404, 'not-found', 'An empty path segment names nothing.', [{ path: '', message: 'empty path parameter' }]);
+      if (match.route)
+        throw new HttpProblem(404, 'not-found', 'An empty path segment names nothing.', [
+          { path: '', message: 'empty path parameter' },
+        ]);
     }
     if (match.path.length > 0 && !match.route) {
       const allowed = new Set<string>();
@@ -30,7 +33,13 @@ export function fallback(router: Router<any>, next404?: Middleware): Middleware 
         ctx.status = 204;
         return;
       }
-      throw new HttpProblem(405, 'method-not-allowed', `${ctx.method} is not allowed on ${ctx.path.slice(0, 200)}; allowed: ${allow}.`, [], { allow });
+      throw new HttpProblem(
+        405,
+        'method-not-allowed',
+        `${ctx.method} is not allowed on ${ctx.path.slice(0, 200)}; allowed: ${allow}.`,
+        [],
+        { allow },
+      );
     }
     if (next404) await next404(ctx, async () => {});
     if (ctx.body === undefined && ctx.status === 404) {

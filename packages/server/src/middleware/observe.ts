@@ -21,7 +21,11 @@ export interface RequestState {
  * @example
  * app.use(observe({ logger, metrics }));
  */
-export function observe(options: { logger: Logger; metrics: ServerMetrics; draining?: () => boolean }): Middleware<RequestState> {
+export function observe(options: {
+  logger: Logger;
+  metrics: ServerMetrics;
+  draining?: () => boolean;
+}): Middleware<RequestState> {
   const { logger, metrics, draining } = options;
   // Bound label children per (method, route, status): prom-client hashes the label object on every call otherwise.
   const children = new Map<string, { count: { inc(): void }; latency: { observe(value: number): void } }>();
@@ -55,7 +59,14 @@ export function observe(options: { logger: Logger; metrics: ServerMetrics; drain
       record(ctx.method, routeLabel, ctx.status, seconds);
       if (logger.isLevelEnabled('info')) {
         logger.info(
-          { reqId: requestId, method: ctx.method, path: ctx.path, route: routeLabel, status: ctx.status, ms: seconds * 1000 },
+          {
+            reqId: requestId,
+            method: ctx.method,
+            path: ctx.path,
+            route: routeLabel,
+            status: ctx.status,
+            ms: seconds * 1000,
+          },
           'request',
         );
       }

@@ -15,22 +15,38 @@ function tooLarge(count: number, limit: number): HttpProblem {
 
 /** The buildings of a JSON batch body, or a 422 saying what shape is expected. */
 function jsonBuildings(body: unknown, limit: number): unknown[] {
-  const buildings = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as { buildings?: unknown }).buildings : undefined;
+  const buildings =
+    typeof body === 'object' && body !== null && !Array.isArray(body)
+      ? (body as { buildings?: unknown }).buildings
+      : undefined;
   if (!Array.isArray(buildings)) {
-    throw new HttpProblem(422, 'invalid-body', 'The body must be an object {"buildings": [...]} with an array of buildings.', [
-      { path: 'buildings', message: 'must be an array of buildings' },
-    ]);
+    throw new HttpProblem(
+      422,
+      'invalid-body',
+      'The body must be an object {"buildings": [...]} with an array of buildings.',
+      [{ path: 'buildings', message: 'must be an array of buildings' }],
+    );
   }
   const extra = Object.keys(body as object).filter((key) => key !== 'buildings');
   if (extra.length > 0) {
-    throw new HttpProblem(422, 'invalid-body', `Unknown field${extra.length === 1 ? '' : 's'} in the batch body: ${extra.slice(0, 5).join(', ')}.`,
-      extra.slice(0, 20).map((key) => ({ path: key.slice(0, 100), message: 'unknown field' })));
+    throw new HttpProblem(
+      422,
+      'invalid-body',
+      `Unknown field${extra.length === 1 ? '' : 's'} in the batch body: ${extra.slice(0, 5).join(', ')}.`,
+      extra.slice(0, 20).map((key) => ({ path: key.slice(0, 100), message: 'unknown field' })),
+    );
   }
   if (buildings.length > limit) throw tooLarge(buildings.length, limit);
   return buildings;
 }
 
-function predictRow(context: RouteContext, bundle: LoadedBundleView, index: number, input: unknown, explain: boolean): BatchRow {
+function predictRow(
+  context: RouteContext,
+  bundle: LoadedBundleView,
+  index: number,
+  input: unknown,
+  explain: boolean,
+): BatchRow {
   if (input instanceof CsvRowError) {
     return { index, error: { status: 422, title: 'Invalid input', errors: [{ path: '', message: input.message }] } };
   }
@@ -101,14 +117,18 @@ export function registerBatchRoutes(router: ApiRouter, context: RouteContext): v
     const version = stringQuery(ctx.query['version'], 'version');
     const bundle = context.registry.bundle(stringQuery(ctx.query['model'], 'model') ?? context.defaultModel, version);
     const body = requireBody(ctx.request.body);
-    const inputs = ctx.request.type === 'text/csv'
-      ? csvToBuildings(String(body), context.buildingFields, limit)
-      : jsonBuildings(body, limit);
+    const inputs =
+      ctx.request.type === 'text/csv'
+        ? csvToBuildings(String(body), context.buildingFields, limit)
+        : jsonBuildings(body, limit);
     if (inputs.length > limit) throw tooLarge(inputs.length, limit);
     const results = inputs.map((input, index) => predictRow(context, bundle, index, input, explain));
     const predicted = results.reduce((n, row) => n + ('error' in row ? 0 : 1), 0);
     if (predicted > 0) {
-      context.metrics.predictions.inc({ model: bundle.manifest.name, version: bundle.manifest.version, source: 'batch' }, predicted);
+      context.metrics.predictions.inc(
+        { model: bundle.manifest.name, version: bundle.manifest.version, source: 'batch' },
+        predicted,
+      );
     }
     ctx.body = { ...modelHeader(bundle.manifest), count: results.length, failed: results.length - predicted, results };
   });

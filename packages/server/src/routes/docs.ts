@@ -121,7 +121,8 @@ export function registerDocsRoutes(router: ApiRouter, context: RouteContext): vo
       return;
     }
     const type = Object.hasOwn(SWAGGER_FILES, file) ? SWAGGER_FILES[file] : undefined;
-    if (type === undefined) throw new HttpProblem(404, 'not-found', `There is no documentation file "${file.slice(0, 100)}".`);
+    if (type === undefined)
+      throw new HttpProblem(404, 'not-found', `There is no documentation file "${file.slice(0, 100)}".`);
     let content = assets.get(file);
     if (content === undefined) {
       content = await readFile(join(swaggerDir(), file));

@@ -3,7 +3,8 @@ import type { ApiRouter, RouteContext } from './route-context.js';
 
 /** Why the service is not ready, in words safe for a response (the precise reason is in the logs). */
 function notReadyDetail(state: string): string {
-  if (state === 'failed') return 'The models could not be loaded and verified; the service refuses to serve them (see the logs).';
+  if (state === 'failed')
+    return 'The models could not be loaded and verified; the service refuses to serve them (see the logs).';
   if (state === 'draining') return 'The service is shutting down.';
   return 'The models are still loading and being verified.';
 }
@@ -54,7 +55,8 @@ export function registerHealthRoutes(router: ApiRouter, context: RouteContext): 
    */
   router.get('/readyz', (ctx) => {
     ctx.set('cache-control', 'no-store');
-    if (!registry.ready) throw new HttpProblem(503, 'not-ready', notReadyDetail(registry.state), [], { 'retry-after': '1' });
+    if (!registry.ready)
+      throw new HttpProblem(503, 'not-ready', notReadyDetail(registry.state), [], { 'retry-after': '1' });
     ctx.body = { status: 'ready', models: registry.names() };
   });
 
@@ -109,7 +111,7 @@ export function registerHealthRoutes(router: ApiRouter, context: RouteContext): 
       try {
         text = await context.clusterMetrics();
       } catch (error) {
-        context.logger.warn({ err: error }, 'cluster metrics unavailable; answering this worker\'s own');
+        context.logger.warn({ err: error }, "cluster metrics unavailable; answering this worker's own");
       }
     }
     ctx.body = text ?? (await metrics.registry.metrics());

@@ -56,7 +56,8 @@ export function registerKserveRoutes(router: ApiRouter, context: RouteContext): 
    */
   router.get('/v2/health/ready', (ctx) => {
     registry.store();
-    if (!registry.ready) throw new HttpProblem(503, 'not-ready', 'The service is shutting down.', [], { 'retry-after': '1' });
+    if (!registry.ready)
+      throw new HttpProblem(503, 'not-ready', 'The service is shutting down.', [], { 'retry-after': '1' });
     ctx.body = { ready: true };
   });
 
@@ -132,7 +133,10 @@ export function registerKserveRoutes(router: ApiRouter, context: RouteContext): 
     const body = requireBody(ctx.request.body);
     const { rows } = readFeatureRows(body, bundle.model.numFeatures, context.config.batchLimit);
     const data = rows.map((row) => encodedValue(bundle.predictEncoded(row)));
-    context.metrics.predictions.inc({ model: bundle.manifest.name, version: bundle.manifest.version, source: 'v2' }, data.length);
+    context.metrics.predictions.inc(
+      { model: bundle.manifest.name, version: bundle.manifest.version, source: 'v2' },
+      data.length,
+    );
     const id = (body as { id?: unknown }).id;
     ctx.body = {
       model_name: bundle.manifest.name,

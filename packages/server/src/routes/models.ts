@@ -8,7 +8,12 @@ export function modelVersions(registry: ModelRegistry, name: string, bundle: Loa
   if (store.versions) return store.versions(name);
   const versions = new Set<string>();
   for (const entry of store.list()) {
-    const item = entry as { name?: unknown; version?: unknown; versions?: unknown; manifest?: { name?: unknown; version?: unknown } };
+    const item = entry as {
+      name?: unknown;
+      version?: unknown;
+      versions?: unknown;
+      manifest?: { name?: unknown; version?: unknown };
+    };
     const itemName = item.name ?? item.manifest?.name;
     if (itemName !== name) continue;
     if (Array.isArray(item.versions)) for (const v of item.versions) if (typeof v === 'string') versions.add(v);
@@ -30,7 +35,10 @@ function summary(registry: ModelRegistry, bundle: LoadedBundleView) {
     unit: manifest.target.unit,
     createdAt: manifest.createdAt ?? null,
     metrics: manifest.metrics ?? null,
-    links: { self: `/v1/models/${encodeURIComponent(manifest.name)}`, predict: `/v1/models/${encodeURIComponent(manifest.name)}/predict` },
+    links: {
+      self: `/v1/models/${encodeURIComponent(manifest.name)}`,
+      predict: `/v1/models/${encodeURIComponent(manifest.name)}/predict`,
+    },
   };
 }
 

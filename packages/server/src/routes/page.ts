@@ -85,7 +85,13 @@ export function registerPageRoutes(router: ApiRouter, dir: string = publicDir): 
  */
 export function publicFiles(dir: string = publicDir): Middleware {
   return async (ctx, next) => {
-    if ((ctx.method !== 'GET' && ctx.method !== 'HEAD') || ctx.path === '/' || ctx.body !== undefined || ctx.status !== 404) return next();
+    if (
+      (ctx.method !== 'GET' && ctx.method !== 'HEAD') ||
+      ctx.path === '/' ||
+      ctx.body !== undefined ||
+      ctx.status !== 404
+    )
+      return next();
     const file = await readPublicFile(ctx.path, dir);
     if (file === undefined) return next();
     ctx.set('content-security-policy', PAGE_CSP);

@@ -12,12 +12,23 @@ import { booleanQuery, stringQuery, type ApiRouter, type RouteContext } from './
  */
 function predictOne(context: RouteContext, bundle: LoadedBundleView, body: unknown, explain: boolean) {
   const flood = unknownFieldFlood(requireBody(body), context.buildingFields);
-  if (flood) throw new HttpProblem(422, 'invalid-building', `The building has more than ${MAX_UNKNOWN_FIELDS} unknown fields.`, flood);
+  if (flood)
+    throw new HttpProblem(
+      422,
+      'invalid-building',
+      `The building has more than ${MAX_UNKNOWN_FIELDS} unknown fields.`,
+      flood,
+    );
   const validation = context.schema.validateBuilding(body);
   if (!validation.ok) {
     countValidationFailures(context.metrics, validation.errors, context.buildingFields);
     const count = validation.errors.length;
-    throw new HttpProblem(422, 'invalid-building', `The building has ${count} invalid field${count === 1 ? '' : 's'}.`, validation.errors);
+    throw new HttpProblem(
+      422,
+      'invalid-building',
+      `The building has ${count} invalid field${count === 1 ? '' : 's'}.`,
+      validation.errors,
+    );
   }
   const response = predictionResponse(bundle, validation.building, validation.warnings, explain);
   predictionCounter(context, bundle).inc();
@@ -30,7 +41,11 @@ const counters = new WeakMap<LoadedBundleView, { inc(): void }>();
 function predictionCounter(context: RouteContext, bundle: LoadedBundleView): { inc(): void } {
   let counter = counters.get(bundle);
   if (counter === undefined) {
-    counter = context.metrics.predictions.labels({ model: bundle.manifest.name, version: bundle.manifest.version, source: 'single' });
+    counter = context.metrics.predictions.labels({
+      model: bundle.manifest.name,
+      version: bundle.manifest.version,
+      source: 'single',
+    });
     counters.set(bundle, counter);
   }
   return counter;
