@@ -1,31 +1,61 @@
 #!/usr/bin/env node
-// Runs every test of the workspace, package by package, and closes with one line: "tests: N passed, N failed".
-// A test here is a named test of a test file (the second level of tap's output).
-import { spawnSync } from 'node:child_process';
+// Runs the linter and the formatter check, then every test of the workspace, test home by test home, printing each
+// line as it comes, and closes with one line: "tests: N passed, N failed".
+// A test here is a named test of a test file (the second level of tap's output); the linter and the formatter check
+// count as one test each, so a lint or format violation fails the run like any failing test.
+import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureDebianPackages } from './system-packages.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const packages = ['runtime', 'schema', 'server'];
+const testHomes = ['packages/runtime', 'packages/schema', 'packages/server', 'deploy'];
+
+/** Runs a command, passing its output through line by line as it arrives; `onLine` sees every stdout line. */
+function run(command, args, cwd, onLine = () => {}) {
+  return new Promise((resolveRun) => {
+    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'] });
+    let pending = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk) => {
+      process.stdout.write(chunk);
+      const lines = (pending + chunk).split('\n');
+      pending = lines.pop() ?? '';
+      lines.forEach(onLine);
+    });
+    child.on('close', (code, signal) => {
+      if (pending) onLine(pending);
+      resolveRun(code === 0 && signal === null);
+    });
+  });
+}
 
 ensureDebianPackages();
 
 let passed = 0;
 let failed = 0;
 let crashed = false;
-for (const name of packages) {
-  const cwd = join(root, 'packages', name);
-  console.log(`\n== packages/${name}`);
-  const tap = join(root, 'node_modules/tap/dist/esm/run.mjs');
-  const result = spawnSync(process.execPath, [tap, '--reporter=tap'], { cwd, encoding: 'utf8', maxBuffer: 1 << 30 });
-  process.stdout.write(result.stdout);
-  process.stderr.write(result.stderr);
-  for (const line of result.stdout.split('\n')) {
+
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+for (const [name, args] of [
+  ['eslint', ['.']],
+  ['prettier', ['--check', '.']],
+]) {
+  console.log(`\n== ${name} ${args.join(' ')}`);
+  const ok = await run(bin(name), args, root);
+  console.log(`${ok ? 'ok' : 'not ok'} - ${name}`);
+  if (ok) passed++;
+  else failed++;
+}
+
+const tap = join(root, 'node_modules/tap/dist/esm/run.mjs');
+for (const home of testHomes) {
+  console.log(`\n== ${home}`);
+  const ok = await run(process.execPath, [tap, '--reporter=tap'], join(root, home), (line) => {
     if (/^ {4}ok \d+/.test(line)) passed++;
     else if (/^ {4}not ok \d+/.test(line)) failed++;
-  }
-  if (result.status !== 0) crashed = true;
+  });
+  if (!ok) crashed = true;
 }
 console.log(`\ntests: ${passed} passed, ${failed} failed`);
 process.exit(crashed || failed > 0 ? 1 : 0);

@@ -4,7 +4,7 @@ import type { BuildingSchemaApi, ModelStoreView } from './contract.js';
 
 /** The schema package as the server uses it: the building functions plus the model store loader. */
 export interface SchemaPackage extends BuildingSchemaApi {
-  loadModelStore(modelsDir: string): Promise<ModelStoreView>;
+  readonly loadModelStore: (modelsDir: string) => Promise<ModelStoreView>;
 }
 
 /**

@@ -9,12 +9,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { exampleBuilding } from '@seattle-energy/schema';
+import { loadConfig, loadSchemaPackage, runServer } from '@seattle-energy/server';
 import t, { type Test } from 'tap';
 
-import { loadConfig } from '../src/config.js';
-import { startHarness } from './fixtures/http-harness.js';
-
-const root = fileURLToPath(new URL('../../..', import.meta.url));
+const root = fileURLToPath(new URL('../..', import.meta.url));
 const template = readFileSync(join(root, 'deploy/azure/main.bicep'), 'utf8');
 const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
 
@@ -63,10 +61,14 @@ t.test("probes ask the server's own liveness and readiness routes on the contain
     { type: 'Liveness', path: '/livez', port: 'containerPort' },
     { type: 'Readiness', path: '/readyz', port: 'containerPort' },
   ]);
-  const h = await startHarness();
-  t.teardown(() => h.close());
+  // The real server on the repository's models, configured by the template's environment (on a free loopback port).
+  const config = loadConfig({ ...bicepEnv(), MODELS_DIR: join(root, 'models'), LOG_LEVEL: 'silent' });
+  const schema = loadSchemaPackage();
+  const server = await runServer({ ...config, host: '127.0.0.1', port: 0 }, schema, schema.loadModelStore);
+  t.teardown(() => server.stop());
+  t.ok(await server.loaded, 'the models load and verify');
   for (const probe of probes) {
-    const reply = await h.request('GET', probe.path ?? '');
+    const reply = await fetch(`http://127.0.0.1:${server.running.port}${probe.path ?? ''}`);
     t.equal(reply.status, 200, `${probe.type} probe ${probe.path} answers 200 on a ready server`);
   }
 });

@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 
 import t from 'tap';
 
-const root = fileURLToPath(new URL('../../..', import.meta.url));
+const root = fileURLToPath(new URL('../..', import.meta.url));
 const tag = 'localhost/seattle-energy:test';
 const buildah = ['--storage-driver', 'vfs'];
 const run = promisify(execFile);
@@ -148,18 +148,11 @@ t.test('runs as uid 1000, answers a prediction as the library did, and stops cle
   t.ok(config, 'image built');
   if (!config) return;
   const container = await buildahOut('from', '--pull=never', tag);
-  let child: ChildProcess | undefined;
-  t.teardown(async () => {
-    if (child && child.exitCode === null) {
-      for (const pid of descendants(child.pid ?? -1)) process.kill(pid, 'SIGKILL');
-      child.kill('SIGKILL');
-    }
-    await buildahOut('rm', container);
-  });
+  t.teardown(() => buildahOut('rm', container));
 
   const port = await freePort();
   let output = '';
-  child = spawn(
+  const child: ChildProcess = spawn(
     'buildah',
     [
       ...buildah,
@@ -178,9 +171,15 @@ t.test('runs as uid 1000, answers a prediction as the library did, and stops cle
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  // Registered after the container's removal, so it runs first: the server is killed before its container goes.
+  t.teardown(() => {
+    if (child.exitCode !== null) return;
+    for (const pid of descendants(child.pid ?? -1)) process.kill(pid, 'SIGKILL');
+    child.kill('SIGKILL');
+  });
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((done) => child?.once('exit', (code) => done(code)));
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
 
   const base = `http://127.0.0.1:${port}`;
   let ready = false;
