@@ -12,7 +12,9 @@ import { errorHandler } from './middleware/error-handler.js';
 import { fallback } from './middleware/fallback.js';
 import { observe, type RequestState } from './middleware/observe.js';
 import { securityHeaders } from './middleware/security-headers.js';
+import { lazyBuildingRecords, type BuildingRecords } from './buildings/building-records.js';
 import { registerBatchRoutes } from './routes/batch.js';
+import { registerBuildingRoutes } from './routes/buildings.js';
 import { registerDocsRoutes } from './routes/docs.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerKserveRoutes } from './routes/kserve.js';
@@ -32,6 +34,8 @@ export interface AppDeps {
   readonly defaultModel?: string;
   /** Folder of the citizen page (default `packages/server/public`). */
   readonly publicDir?: string;
+  /** The city's building records (default: `data/buildings-2016.json`, read on first use). */
+  readonly buildingRecords?: () => Promise<BuildingRecords>;
   /** The whole cluster's metrics text, for a worker of several (`/metrics` falls back to its own registry). */
   readonly clusterMetrics?: () => Promise<string>;
 }
@@ -70,6 +74,7 @@ export function createApp(deps: AppDeps): ServerApp {
   registerPredictRoutes(router, context);
   registerBatchRoutes(router, context);
   registerModelRoutes(router, context);
+  registerBuildingRoutes(router, context, deps.buildingRecords ?? lazyBuildingRecords());
   registerKserveRoutes(router, context);
   registerHealthRoutes(router, context);
   registerDocsRoutes(router, context);

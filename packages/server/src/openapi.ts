@@ -51,6 +51,7 @@ export function buildOpenApiDocument(schema: BuildingSchemaApi, options: { batch
     servers: [{ url: '/' }],
     tags: [
       { name: 'Predictions', description: 'Validate buildings and predict.' },
+      { name: 'Buildings', description: "The city's 2016 benchmarking records: search, read, compare." },
       { name: 'Models', description: 'What is served: metadata, metrics, features, input schema.' },
       { name: 'Open Inference Protocol', description: 'KServe V2 REST for encoded feature vectors.' },
       { name: 'Health', description: 'Probes and metrics.' },

@@ -33,7 +33,8 @@ export type ProblemType =
   | 'invalid-tensor'
   | 'internal'
   | 'not-ready'
-  | 'model-not-found';
+  | 'model-not-found'
+  | 'building-not-found';
 
 /** Base URI of the problem types; relative so that it resolves against the deployment's own host (RFC 9457 3.1.1). */
 export const PROBLEM_TYPE_BASE = '/problems/';

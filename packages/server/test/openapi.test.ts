@@ -169,6 +169,10 @@ t.test('live answers match their documented schemas', async (t) => {
   );
   assertDocumented(t, '/v1/models', 'get', await h.request('GET', '/v1/models'));
   assertDocumented(t, '/v1/models/{name}', 'get', await h.request('GET', '/v1/models/site-energy'));
+  assertDocumented(t, '/v1/buildings', 'get', await h.request('GET', '/v1/buildings?q=405%20olive'));
+  assertDocumented(t, '/v1/buildings', 'get', await h.request('GET', '/v1/buildings?q=a'));
+  assertDocumented(t, '/v1/buildings/{id}', 'get', await h.request('GET', '/v1/buildings/1'));
+  assertDocumented(t, '/v1/buildings/{id}', 'get', await h.request('GET', '/v1/buildings/99999'));
   assertDocumented(t, '/v2/health/live', 'get', await h.request('GET', '/v2/health/live'));
   assertDocumented(t, '/v2/health/ready', 'get', await h.request('GET', '/v2/health/ready'));
   assertDocumented(t, '/v2/models/{name}', 'get', await h.request('GET', '/v2/models/site-energy'));
