@@ -14,8 +14,6 @@ import { createRequire } from 'node:module';
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const runtime = join(root, 'packages/runtime/dist');
 const { parseModel } = await import(join(runtime, 'load.js'));
-const { compileEnsemble } = await import(join(runtime, 'compile.js'));
-const { computeMargins, prepareRows } = await import(join(runtime, 'evaluate.js'));
 const { TreeModel } = await import(join(runtime, 'model.js'));
 const Scorer = createRequire(import.meta.url)('xgboost-scorer').default;
 
@@ -89,17 +87,6 @@ addCase('deep_depth12 150 trees depth 12', join(root, 'fixtures/xgboost/1.7.4/de
 );
 
 // ---- this runtime
-function interpretedBatch(ensemble, values, out) {
-  const width = ensemble.numFeatures;
-  const block = new Float64Array(64 * width);
-  const margins = new Float64Array(64 * ensemble.numOutputs);
-  for (let start = 0; start < ROWS; start += 64) {
-    const rows = Math.min(64, ROWS - start);
-    prepareRows(ensemble, values, start * width, width, rows, block);
-    computeMargins(ensemble, block, rows, margins);
-    out.set(margins.subarray(0, rows * ensemble.numOutputs), start * ensemble.numOutputs);
-  }
-}
 function timeBatch(fn) {
   const times = [];
   for (let i = 0; i < REPEATS; i++) {
@@ -112,20 +99,19 @@ function timeBatch(fn) {
 function timeJs(c, into) {
   const { ensemble, values } = c;
   const width = ensemble.numFeatures;
-  const out = new Float64Array(ROWS * ensemble.numOutputs);
-  into.compiled.push(...timeBatch(() => c.compiled.margins(values, width, ROWS, out)));
+  let out;
+  into.compiled.push(...timeBatch(() => (out = c.compiled.predictBatch(values, width, 'margin'))));
   c.checksum = out.reduce((a, b) => a + b, 0);
   if (c.walk) {
-    into.walk.push(...timeBatch(() => c.walk.margins(values, width, ROWS, out)));
+    into.walk.push(...timeBatch(() => (out = c.walk.predictBatch(values, width, 'margin'))));
     c.walkChecksum = out.reduce((a, b) => a + b, 0);
   }
-  into.interpreted.push(...timeBatch(() => interpretedBatch(ensemble, values, out)));
-  const one = new Float64Array(ensemble.numOutputs);
+  into.interpreted.push(...timeBatch(() => c.interpreted.predictBatch(values, width, 'margin')));
   const plain = Array.from(values.subarray(0, SINGLE_ROWS * width)); // predict() receives plain arrays
   for (let i = 0; i < SINGLE_ROWS; i++) {
     const row = values.subarray((i % ROWS) * width, ((i % ROWS) + 1) * width);
     let start = now();
-    c.compiled.margins(row, width, 1, one);
+    c.compiled.predictBatch(row, width, 'margin');
     into.single.push(now() - start);
     const list = plain.slice(i * width, (i + 1) * width);
     start = now();
@@ -211,10 +197,11 @@ function timeLoad() {
       (i === 0 ? firstWall : wall).push(ns);
       if (i > 0) cpu.push(cpuNow() - startCpu);
       start = now();
-      compileEnsemble(ensemble);
+      const model = new TreeModel(ensemble);
+      model.predict([], 'margin');
       if (i > 0) compileWall.push(now() - start);
     }
-    const form = compileEnsemble(ensemble).form;
+    const form = new TreeModel(ensemble).evaluatorForm;
     return {
       name,
       trees: ensemble.treeRoot.length,
@@ -240,9 +227,10 @@ const stats = cases.map(() => ({
 }));
 let versions;
 for (const c of cases) {
-  c.compiled = compileEnsemble(c.ensemble);
-  if (c.compiled.form === 'wasm') c.walk = compileEnsemble(c.ensemble, { form: 'walk' });
-  c.model = new TreeModel(c.ensemble);
+  c.compiled = new TreeModel(c.ensemble);
+  if (c.compiled.evaluatorForm === 'wasm') c.walk = new TreeModel(c.ensemble, 'nested');
+  c.interpreted = new TreeModel(c.ensemble, 'interpreted');
+  c.model = c.compiled;
 }
 for (let round = 0; round < ROUNDS; round++) {
   const native = timeNative();
@@ -274,9 +262,9 @@ for (let i = 0; i < cases.length; i++) {
   const native = median(s.native);
   const rows = [
     ['XGBoost native (nthread=1, inplace_predict)', native],
-    [`this runtime, compiled (${cases[i].compiled.form})`, median(s.compiled)],
+    [`this runtime, compiled (${cases[i].compiled.evaluatorForm})`, median(s.compiled)],
   ];
-  if (s.walk.length > 0) rows.push(['this runtime, compiled JavaScript (walk, fallback)', median(s.walk)]);
+  if (s.walk.length > 0) rows.push(['this runtime, generated JavaScript (nested, fallback)', median(s.walk)]);
   rows.push(['this runtime, interpreted', median(s.interpreted)]);
   if (s.peer.length > 0) rows.push([`xgboost-scorer ${PEER_ROWS} rows`, median(s.peer)]);
   for (const [label, ns] of rows)
@@ -287,13 +275,13 @@ for (let i = 0; i < cases.length; i++) {
       `| ${cases[i].name} | WARNING: margin checksum differs from XGBoost (${cases[i].checksum} vs ${s.nativeChecksum}) | | |`,
     );
   if (cases[i].walk && cases[i].walkChecksum !== cases[i].checksum)
-    console.log(`| ${cases[i].name} | WARNING: walk and wasm checksums differ | | |`);
+    console.log(`| ${cases[i].name} | WARNING: nested and wasm checksums differ | | |`);
 }
 console.log('\n| model | single row, in process | p50 us | p99 us |');
 console.log('|---|---|---:|---:|');
 for (let i = 0; i < cases.length; i++) {
   console.log(
-    `| ${cases[i].name} | this runtime, compiled (${cases[i].compiled.form}) margins of one row | ${us(median(stats[i].single))} | ${us(quantile(stats[i].single, 0.99))} |`,
+    `| ${cases[i].name} | this runtime, compiled (${cases[i].compiled.evaluatorForm}) predictBatch of one row | ${us(median(stats[i].single))} | ${us(quantile(stats[i].single, 0.99))} |`,
   );
   console.log(
     `| ${cases[i].name} | this runtime, TreeModel.predict(row, 'margin'), plain array | ${us(median(stats[i].predict))} | ${us(quantile(stats[i].predict, 0.99))} |`,

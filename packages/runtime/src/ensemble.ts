@@ -9,19 +9,11 @@ export type ModelFormat =
   'xgboost-json' | 'xgboost-dump' | 'lightgbm-json' | 'lightgbm-text' | 'sklearn-json' | 'ml-random-forest';
 
 /**
- * How a split is decided, copied from the library that trained the model.
- *
- * - `xgboost`: x is cast to float32; NaN follows `defaultLeft`; numeric: `fround(x) < threshold` goes left
- *   (thresholds stored as float32 values); categorical: a negative value goes left (-0.5 too: the `< 0` test comes
- *   before truncation), otherwise the code is truncated toward zero, codes in the node's set go RIGHT, every other
- *   code (unseen, huge) goes left.
- * - `lightgbm`: double. Before any tree, every |x| <= kZeroThreshold (1.0000000180025095e-35) becomes +0.0.
- *   Numeric (per node `missingType`): None: NaN becomes 0.0, then `x <= threshold` goes left; Zero: NaN becomes 0.0,
- *   and |x| <= kZeroThreshold follows `defaultLeft`; NaN: NaN follows `defaultLeft`; otherwise `x <= threshold` left.
- *   Categorical: NaN goes right; c = trunc(x); c < 0 goes right; c in the node's set goes LEFT; otherwise right.
- * - `sklearn`: x cast as `inputPrecision` says (float32 for the tree estimators, float64 for
- *   HistGradientBoosting); `x <= threshold` (double) goes left; NaN follows `defaultLeft`; categorical (HGB bitsets):
- *   c in the set goes LEFT, NaN follows `defaultLeft`.
+ * How a split is decided: the rules of the library that trained the model. Each is written out once, in
+ * `split-rules/<name>.ts`, and every evaluator, TreeSHAP and code generator asks it (split-rules/split-rule.ts).
+ * `xgboost`: float32 inputs, `x < t` left, listed categories right; `lightgbm`: doubles with zero snapping, `x <= t`
+ * left, per-node missing types, listed categories left; `sklearn` (and ml-random-forest): float32 or float64 inputs,
+ * `x <= t` left, listed categories left.
  */
 export type SplitRules = 'xgboost' | 'lightgbm' | 'sklearn';
 

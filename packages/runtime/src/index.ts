@@ -5,8 +5,9 @@
 export { loadModel, parseModel, detectFormat } from './load.js';
 export type { LoadOptions } from './load.js';
 export { TreeModel } from './model.js';
-export type { Evaluator, OutputKind, Prediction, Row } from './model.js';
-export type { CompiledForm } from './compile.js';
+export type { OutputKind, Prediction, Row } from './model.js';
+export type { EvaluatorChoice } from './evaluators/select.js';
+export type { EvaluatorForm } from './evaluators/evaluator.js';
 export { TreeModelError, ERROR_CODES } from './errors.js';
 export type { TreeModelErrorCode } from './errors.js';
 export type { XgboostDumpOptions } from './formats/xgboost-dump.js';

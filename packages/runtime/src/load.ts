@@ -11,14 +11,19 @@ import { parseSklearnJson } from './formats/sklearn.js';
 import { parseXgboostDump, type XgboostDumpOptions } from './formats/xgboost-dump.js';
 import { parseXgboostJson } from './formats/xgboost-json.js';
 import { parseModelJson } from './json-text.js';
-import { TreeModel, type Evaluator } from './model.js';
+import type { EvaluatorChoice } from './evaluators/select.js';
+import { TreeModel } from './model.js';
 
 /** Options of `loadModel`. The XGBoost get_dump options only apply to that format. */
 export interface LoadOptions extends XgboostDumpOptions {
   /** Skip detection and read the source as this format. */
   readonly format?: ModelFormat;
-  /** Margin evaluator: generated code when allowed (`auto`, default), forced (`compiled`) or `interpreted`. */
-  readonly evaluator?: Evaluator;
+  /**
+   * Margin evaluator: the first form this environment allows (`auto`, default: WebAssembly, then generated
+   * JavaScript, then the interpreter), generated code or throw (`compiled`), or one form (`wasm`, `nested`,
+   * `interpreted`) or throw.
+   */
+  readonly evaluator?: EvaluatorChoice;
 }
 
 /**

@@ -1,17 +1,12 @@
 /**
- * `TreeModel`: what `loadModel` returns. It evaluates a `TreeEnsemble` for one row (`predict`) or many
- * (`predictBatch`, tree-major over blocks of rows, allocation-free per row) and explains rows with TreeSHAP.
+ * `TreeModel`: what `loadModel` returns. It prepares rows once (`prepareRows`), hands them to the margin evaluator it
+ * chose at construction (evaluators/select.ts), and explains rows with TreeSHAP. Allocation-free per row.
  */
 import type { ModelFormat, TreeEnsemble } from './ensemble.js';
-import { computeMargins, prepareRows, type InputValue } from './evaluate.js';
+import type { EvaluatorForm, MarginEvaluator } from './evaluators/evaluator.js';
+import { prepareRows, type InputValue } from './evaluators/prepare.js';
+import { selectEvaluator, type EvaluatorChoice } from './evaluators/select.js';
 import { TreeShap } from './shap.js';
-import { compileEnsemble, type CompiledEnsemble, type CompiledForm } from './compile.js';
-
-/**
- * `auto`: generated code when allowed (else interpreted); `compiled`: generated code or throw; `interpreted`;
- * `wasm` / `walk` / `nested`: that generated form (see `CompiledForm`) or throw.
- */
-export type Evaluator = 'auto' | 'compiled' | 'interpreted' | CompiledForm;
 
 /** `margin`: raw sum of trees; `prediction`: the library's transformed output; `contrib`: TreeSHAP values + bias. */
 export type OutputKind = 'margin' | 'prediction' | 'contrib';
@@ -22,7 +17,7 @@ export type Row = ArrayLike<InputValue> | Readonly<Record<string, InputValue>>;
 /** What `predict` returns: see `TreeModel.predict`. */
 export type Prediction = number | number[] | number[][];
 
-/** Rows per block of `predictBatch`: large enough to reuse a tree's nodes from cache, small enough to stay in L1/L2. */
+/** Rows prepared at a time by `predictBatch`: the evaluators' own blocks, small enough to stay in L1/L2. */
 const BLOCK_ROWS = 64;
 
 /**
@@ -48,21 +43,21 @@ export class TreeModel {
   readonly classes: readonly (string | number)[] | undefined;
   /** Early stopping's best iteration (0-based) when the file records one. */
   readonly bestIteration: number | undefined;
+  private readonly evaluator: MarginEvaluator;
+  private readonly evaluatorChoice: EvaluatorChoice;
   private readonly row: Float64Array;
   private readonly margin: Float64Array;
   private readonly transformed: Float64Array;
+  /** `predictBatch`'s prepared rows and margins, one block at a time. */
+  private readonly block: Float64Array;
+  private readonly blockMargins: Float64Array;
   private shap: TreeShap | undefined;
-  /** Margin evaluator: generated lazily on the first margin/prediction call (`null`: not decided yet). */
-  private compiled: CompiledEnsemble | undefined | null;
   private featureIndex: Map<string, number> | undefined;
 
-  constructor(ensemble: TreeEnsemble, evaluator: Evaluator = 'auto') {
-    this.compiled = evaluator === 'interpreted' ? undefined : null;
-    if (evaluator !== 'auto' && evaluator !== 'interpreted') {
-      this.compiled = compileEnsemble(ensemble, evaluator === 'compiled' ? {} : { form: evaluator });
-      if (this.compiled === undefined)
-        throw new RangeError('code generation is unavailable here (CSP) or the model is too large');
-    }
+  /** `evaluator`: see `EvaluatorChoice` (throws a RangeError when a named form cannot be had here). */
+  constructor(ensemble: TreeEnsemble, evaluator: EvaluatorChoice = 'auto') {
+    this.evaluator = selectEvaluator(ensemble, evaluator);
+    this.evaluatorChoice = evaluator;
     this.ensemble = ensemble;
     this.format = ensemble.format;
     this.objective = ensemble.objective;
@@ -76,6 +71,13 @@ export class TreeModel {
     this.row = new Float64Array(ensemble.numFeatures);
     this.margin = new Float64Array(ensemble.numOutputs);
     this.transformed = new Float64Array(ensemble.predictionWidth);
+    this.block = new Float64Array(BLOCK_ROWS * ensemble.numFeatures);
+    this.blockMargins = new Float64Array(BLOCK_ROWS * ensemble.numOutputs);
+  }
+
+  /** The evaluator computing margins: `wasm`, `nested` or `interpreted` (see ARCHITECTURE.md for the order). */
+  get evaluatorForm(): EvaluatorForm {
+    return this.evaluator.form;
   }
 
   /** Number of values per row `predictBatch` writes for `output`. */
@@ -106,7 +108,7 @@ export class TreeModel {
       if (this.numOutputs === 1) return Array.from(phi);
       return Array.from({ length: this.numOutputs }, (_, k) => Array.from(phi.subarray(k * stride, (k + 1) * stride)));
     }
-    this.margins(this.row, 1, this.margin);
+    this.evaluator.margins(this.row, 1, this.margin);
     const values = output === 'margin' ? this.margin : this.transformed;
     if (output === 'prediction') this.ensemble.transform(this.margin, this.transformed);
     return width === 1 ? values[0]! : Array.from(values);
@@ -139,8 +141,7 @@ export class TreeModel {
     const result = new Float64Array(numRows * width);
     const features = this.numFeatures;
     const outputs = this.numOutputs;
-    const block = new Float64Array(BLOCK_ROWS * features);
-    const margins = new Float64Array(BLOCK_ROWS * outputs);
+    const { block, blockMargins: margins } = this;
     for (let start = 0; start < numRows; start += BLOCK_ROWS) {
       const rows = Math.min(BLOCK_ROWS, numRows - start);
       if (nested) {
@@ -158,10 +159,10 @@ export class TreeModel {
         const shap = this.explainer();
         for (let r = 0; r < rows; r++) shap.explain(block, r * features, result, (start + r) * width);
       } else if (output === 'margin') {
-        this.margins(block, rows, margins);
+        this.evaluator.margins(block, rows, margins);
         result.set(margins.subarray(0, rows * outputs), start * outputs);
       } else {
-        this.margins(block, rows, margins);
+        this.evaluator.margins(block, rows, margins);
         for (let r = 0; r < rows; r++) {
           for (let k = 0; k < outputs; k++) this.margin[k] = margins[r * outputs + k]!;
           this.ensemble.transform(this.margin, this.transformed);
@@ -191,18 +192,14 @@ export class TreeModel {
       throw new RangeError(`iteration range [${begin}, ${end}) is outside [0, ${iterations}]`);
     }
     const { treeRoot, treeOutput } = this.ensemble;
-    return new TreeModel({
-      ...this.ensemble,
-      treeRoot: treeRoot.subarray(begin * perIteration, end * perIteration),
-      treeOutput: treeOutput.subarray(begin * perIteration, end * perIteration),
-    });
-  }
-
-  /** Margins of prepared rows; prepared values are fixed points of the compiled evaluator's own preparation. */
-  private margins(x: Float64Array, rows: number, out: Float64Array): void {
-    if (this.compiled === null) this.compiled = compileEnsemble(this.ensemble);
-    if (this.compiled === undefined) computeMargins(this.ensemble, x, rows, out);
-    else this.compiled.margins(x, this.numFeatures, rows, out);
+    return new TreeModel(
+      {
+        ...this.ensemble,
+        treeRoot: treeRoot.subarray(begin * perIteration, end * perIteration),
+        treeOutput: treeOutput.subarray(begin * perIteration, end * perIteration),
+      },
+      this.evaluatorChoice,
+    );
   }
 
   private explainer(): TreeShap {

@@ -6,7 +6,8 @@
  * the paths. The bias of output k is its base margin plus the cover-weighted mean leaf value of each of its trees.
  */
 import type { TreeEnsemble } from './ensemble.js';
-import { nextNode } from './evaluate.js';
+import { nextNode } from './evaluators/interpreter.js';
+import { splitRule, type SplitRule } from './split-rules/index.js';
 
 /**
  * Explains prepared rows of one ensemble. Holds the per-node mean values and the path scratch space, so explaining a
@@ -21,6 +22,7 @@ import { nextNode } from './evaluate.js';
  */
 export class TreeShap {
   private readonly ensemble: TreeEnsemble;
+  private readonly rule: SplitRule;
   /** Cover-weighted mean leaf value below each node (the tree's expected value at its root). */
   private readonly mean: Float64Array;
   private readonly pathFeature: Int32Array;
@@ -33,6 +35,7 @@ export class TreeShap {
 
   constructor(ensemble: TreeEnsemble) {
     this.ensemble = ensemble;
+    this.rule = splitRule(ensemble);
     const { nodes, treeRoot } = ensemble;
     this.mean = new Float64Array(nodes.feature.length);
     let maxDepth = 0;
@@ -135,7 +138,7 @@ export class TreeShap {
       return;
     }
 
-    const hot = nextNode(this.ensemble, node, x[at + feature]!);
+    const hot = nextNode(this.ensemble, this.rule, node, x[at + feature]!);
     const cold = hot === nodes.left[node] ? nodes.right[node]! : nodes.left[node]!;
     const w = nodes.cover[node]!;
     const hotZero = w > 0 ? nodes.cover[hot]! / w : 0.5;

@@ -1,7 +1,7 @@
 // The WebAssembly writer encodes LEB128 integers and float32 as the core specification says, and its modules
 // validate and run.
 import t from 'tap';
-import { ByteWriter, F32, I32, OP, wasmModule } from '../src/wasm-emit.js';
+import { ByteWriter, F32, I32, OP, wasmModule } from '../src/evaluators/wasm-emit.js';
 
 const bytes = (w: ByteWriter): number[] => Array.from(w.view());
 

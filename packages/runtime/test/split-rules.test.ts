@@ -1,7 +1,9 @@
 import t from 'tap';
 import { EnsembleBuilder } from '../src/ensemble-builder.js';
 import { MISSING_NAN, MISSING_NONE, MISSING_ZERO, type SplitRules, type TreeEnsemble } from '../src/ensemble.js';
-import { computeMargins, K_ZERO_THRESHOLD, prepareRows } from '../src/evaluate.js';
+import { computeMargins } from '../src/evaluators/interpreter.js';
+import { prepareRows } from '../src/evaluators/prepare.js';
+import { K_ZERO_THRESHOLD } from '../src/split-rules/index.js';
 import { TreeModel } from '../src/index.js';
 
 // Routing rules of each library on one-split trees whose leaves are worth 1 (left) and 2 (right). The XGBoost rules

@@ -1,10 +1,11 @@
 /**
- * Node layouts of the WebAssembly walk (compile-wasm.ts): the general packed layout, and a heap layout for shallow
+ * Node layouts of the WebAssembly walk (wasm.ts): the general packed layout, and a heap layout for shallow
  * trees, where a node's children sit at 2k+1 / 2k+2 so that a step needs no child load, a node takes 8 bytes instead
  * of 16, and the top levels of a tree share one cache line (one row touches ~4 lines per depth-5 tree instead of ~6).
  */
-import type { TreeEnsemble } from './ensemble.js';
-import { SLOTS, packWalkNodes, previousFloat32 } from './compile-walk.js';
+import type { TreeEnsemble } from '../ensemble.js';
+import { splitRule } from '../split-rules/index.js';
+import { SLOTS, packWalkNodes } from './walk-layout.js';
 import { type ByteWriter, OP } from './wasm-emit.js';
 
 /**
@@ -25,7 +26,7 @@ export interface NodeLayout {
 }
 
 /**
- * The packed layout of compile-walk.ts: 16 bytes per node (column offset, threshold, two child addresses), leaves
+ * The packed layout of walk-layout.ts: 16 bytes per node (column offset, threshold, two child addresses), leaves
  * looping to themselves. Blocks (`base` defined) load both children up front and `select` one, so the loads overlap
  * the comparison; one row uses `k = child[k + 4 * (x >= t)]`, fewer instructions, which matters more when trees run
  * side by side.
@@ -139,8 +140,8 @@ export function heapLayout(ensemble: TreeEnsemble, depths: Int32Array): NodeLayo
     fill(buffer) {
       const words = new Int32Array(buffer);
       const reals = new Float32Array(buffer);
-      const { feature, threshold, left, right, defaultLeft, value } = ensemble.nodes;
-      const width = ensemble.numFeatures;
+      const rule = splitRule(ensemble);
+      const { nodes, numFeatures } = ensemble;
       const stack: number[] = [];
       for (let t = 0; t < trees; t++) {
         const depth = depths[t]!;
@@ -150,23 +151,19 @@ export function heapLayout(ensemble: TreeEnsemble, depths: Int32Array): NodeLayo
           const k = stack.pop()!;
           const node = stack.pop()!;
           if (d === depth) {
-            reals[(leaves[t]! >> 2) + k - (2 ** depth - 1)] = value[node]!;
+            reals[(leaves[t]! >> 2) + k - (2 ** depth - 1)] = nodes.value[node]!;
             continue;
           }
           const at = (split[t]! >> 2) + 2 * k;
-          const f = feature[node]!;
-          if (f < 0) {
+          const walk = nodes.feature[node]! < 0 ? undefined : rule.walkSplit(nodes, node, numFeatures);
+          if (walk === undefined) {
             words[at] = 0;
             reals[at + 1] = NaN; // x >= NaN is false: always the first child
             stack.push(node, 2 * k + 1, d + 1);
-          } else if (defaultLeft[node] === 1) {
-            words[at] = 4 * f;
-            reals[at + 1] = threshold[node]!;
-            stack.push(left[node]!, 2 * k + 1, d + 1, right[node]!, 2 * k + 2, d + 1);
           } else {
-            words[at] = 4 * (width + f);
-            reals[at + 1] = -previousFloat32(threshold[node]!);
-            stack.push(right[node]!, 2 * k + 1, d + 1, left[node]!, 2 * k + 2, d + 1);
+            words[at] = 4 * walk.column;
+            reals[at + 1] = walk.threshold;
+            stack.push(walk.ifFalse, 2 * k + 1, d + 1, walk.ifTrue, 2 * k + 2, d + 1);
           }
         }
       }

@@ -1,18 +1,18 @@
 /**
- * The branch-free walk of compile-walk.ts as WebAssembly, written byte by byte at load time (wasm-emit.ts). Same
- * packed nodes, same single comparison form (`x >= t` on float32, NaN-right nodes reading -x), same float32 sums in
- * tree order, so it is bit-for-bit equal to the JavaScript walk, without its bounds checks and with more independent
- * chains of loads in flight:
+ * The branch-free walk (walk-layout.ts) as WebAssembly, written byte by byte at load time (wasm-emit.ts): one
+ * comparison form for every split (`x >= t` on float32, on rows laid out as x then -x), float32 sums in tree order,
+ * so margins are bit-for-bit XGBoost's, and no bounds checks, with many independent chains of loads in flight:
  *
  * - blocks: tree-major over a block of rows, `ROWS_PER_STEP` rows walked side by side through each tree;
  * - one row: `CHAINS` trees walked side by side, each for exactly its own depth, then their leaves added in order.
  *
- * Memory: the nodes from address 0 (compile-wasm-layout.ts: heap layout for trees up to depth 8, else packed), then
- * the prepared rows (x then -x, float32), then the sums.
+ * Memory: the nodes from address 0 (wasm-layout.ts: heap layout for trees up to depth 8, else packed), then the rows
+ * (x then -x, float32, copied from the prepared rows), then the sums.
  */
-import type { TreeEnsemble } from './ensemble.js';
-import { treeDepths } from './compile-walk.js';
-import { heapApplies, heapLayout, packedLayout } from './compile-wasm-layout.js';
+import type { TreeEnsemble } from '../ensemble.js';
+import type { MarginEvaluator } from './evaluator.js';
+import { treeDepths } from './walk-layout.js';
+import { heapApplies, heapLayout, packedLayout } from './wasm-layout.js';
 import { ByteWriter, F32, I32, OP, VOID, type WasmFunction, wasmModule } from './wasm-emit.js';
 
 /** Rows walked side by side through one tree in a block (the block is padded to a multiple of it). */
@@ -23,8 +23,11 @@ const CHAINS = 8;
 const TREES_PER_FUNCTION = 16;
 const PAGE = 65536;
 
+/** Rows per block of the WebAssembly walk (a multiple of ROWS_PER_STEP). */
+const BLOCK_ROWS = 64;
+
 /** A compiled block evaluator over WebAssembly memory. */
-export interface WasmWalk {
+interface WasmWalk {
   /** Rows per block that `block` accepts. */
   readonly blockRows: number;
   /** `block` takes a multiple of this many rows. */
@@ -61,7 +64,8 @@ export function wasmAvailable(): boolean {
   const api = wasmApi();
   if (api === undefined) return false;
   try {
-    return new api.Module(wasmModule({ types: [], functions: [], memoryPages: 1, exports: {} })) !== null;
+    new api.Module(wasmModule({ types: [], functions: [], memoryPages: 1, exports: {} }));
+    return true;
   } catch {
     return false;
   }
@@ -79,13 +83,8 @@ function addLeaf(code: ByteWriter, address: () => void, offset: number, leaf: ()
 /**
  * Builds the WebAssembly walk of an ensemble that `walkApplies` accepts, or returns `undefined` when WebAssembly is
  * unavailable or refuses the module.
- *
- * @example
- * ```ts
- * const walk = walkApplies(ensemble) ? wasmWalk(ensemble, 64) : undefined;
- * ```
  */
-export function wasmWalk(ensemble: TreeEnsemble, blockRows: number): WasmWalk | undefined {
+function wasmWalk(ensemble: TreeEnsemble, blockRows: number): WasmWalk | undefined {
   if (blockRows % ROWS_PER_STEP !== 0) throw new RangeError(`blockRows must be a multiple of ${ROWS_PER_STEP}`);
   const width = ensemble.numFeatures;
   const outputs = ensemble.numOutputs;
@@ -225,4 +224,56 @@ export function wasmWalk(ensemble: TreeEnsemble, blockRows: number): WasmWalk | 
     block: instance.exports['block'] as (rows: number) => void,
     one: instance.exports['one'] as () => void,
   };
+}
+
+/**
+ * The WebAssembly form of an ensemble that `walkApplies` accepts, or `undefined` when WebAssembly is unavailable or
+ * refuses the module (a Content-Security-Policy without `wasm-unsafe-eval`). One row runs through `one`, more in
+ * blocks padded to whole steps (padding rows are never read back).
+ *
+ * @example
+ * ```ts
+ * const evaluator = walkApplies(ensemble) ? wasmEvaluator(ensemble) : undefined;
+ * ```
+ */
+export function wasmEvaluator(ensemble: TreeEnsemble): MarginEvaluator | undefined {
+  if (!wasmAvailable()) return undefined; // before writing a module the environment would refuse
+  const built = wasmWalk(ensemble, BLOCK_ROWS);
+  if (built === undefined) return undefined;
+  const walk: WasmWalk = built;
+  const width = ensemble.numFeatures;
+  const outputs = ensemble.numOutputs;
+  const { x, acc, blockRows, rowsPerStep } = walk;
+  const base = ensemble.baseMargin;
+  /** Lays out prepared rows (already float32 values) as x then -x in WebAssembly memory. */
+  function layRows(prepared: Float64Array, first: number, rows: number): void {
+    for (let r = 0; r < rows; r++) {
+      const from = (first + r) * width;
+      const to = 2 * width * r;
+      for (let j = 0; j < width; j++) {
+        const v = prepared[from + j]!;
+        x[to + j] = v;
+        x[to + width + j] = -v;
+      }
+    }
+  }
+  function margins(prepared: Float64Array, rows: number, out: Float64Array): void {
+    if (rows === 1) {
+      layRows(prepared, 0, 1);
+      for (let k = 0; k < outputs; k++) acc[k] = base[k]!;
+      walk.one();
+      for (let k = 0; k < outputs; k++) out[k] = acc[k]!;
+      return;
+    }
+    for (let first = 0; first < rows; first += blockRows) {
+      const n = Math.min(blockRows, rows - first);
+      const padded = Math.ceil(n / rowsPerStep) * rowsPerStep;
+      layRows(prepared, first, n);
+      for (let i = 0; i < padded * outputs; i++) acc[i] = base[i % outputs]!;
+      walk.block(padded);
+      const at = first * outputs;
+      for (let i = 0; i < n * outputs; i++) out[at + i] = acc[i]!;
+    }
+  }
+  return { form: 'wasm', margins };
 }

@@ -1,0 +1,88 @@
+/**
+ * The interpreter: walks the flat node arrays of a `TreeEnsemble`, asking the ensemble's `SplitRule` at every split.
+ * It needs neither `new Function` nor WebAssembly, so it runs under any Content-Security-Policy; it is also the
+ * reference the generated forms are tested against, and TreeSHAP routes rows with its `nextNode`.
+ * Margins are accumulated tree-major over a block of rows: every row still adds its trees in tree order, which is
+ * what makes float32 accumulation bit-exact, while the block keeps one tree's nodes hot in cache.
+ */
+import type { TreeEnsemble } from '../ensemble.js';
+import { splitRule, type SplitRule } from '../split-rules/index.js';
+import type { MarginEvaluator } from './evaluator.js';
+
+/**
+ * The child that prepared value `x` takes at split `node` (not a leaf).
+ *
+ * @example
+ * ```ts
+ * const child = nextNode(ensemble, splitRule(ensemble), node, preparedRow[ensemble.nodes.feature[node]]);
+ * ```
+ */
+export function nextNode(ensemble: TreeEnsemble, rule: SplitRule, node: number, x: number): number {
+  const { nodes } = ensemble;
+  return rule.goesLeft(nodes, ensemble.categories, node, x) ? nodes.left[node]! : nodes.right[node]!;
+}
+
+/** The leaf that prepared row `x` (starting at `at`) reaches in the tree rooted at `root`. */
+function findLeaf(ensemble: TreeEnsemble, rule: SplitRule, root: number, x: Float64Array, at: number): number {
+  const { nodes, categories } = ensemble;
+  const { feature, left, right } = nodes;
+  const goesLeft = rule.goesLeft;
+  let node = root;
+  for (let f = feature[node]!; f >= 0; f = feature[node]!) {
+    node = goesLeft(nodes, categories, node, x[at + f]!) ? left[node]! : right[node]!;
+  }
+  return node;
+}
+
+/**
+ * Margins of `rows` prepared rows (`x`, numFeatures per row) into `out` (numOutputs per row): starts from the base
+ * margin (or 0 when the model averages), adds every tree's leaf in tree order in the model's accumulation precision,
+ * then divides by `marginDivisor` and adds the base margin for averaging models.
+ *
+ * @example
+ * ```ts
+ * const margins = new Float64Array(rows * ensemble.numOutputs);
+ * computeMargins(ensemble, prepared, rows, margins);
+ * ```
+ */
+export function computeMargins(ensemble: TreeEnsemble, x: Float64Array, rows: number, out: Float64Array): void {
+  const width = ensemble.numFeatures;
+  const outputs = ensemble.numOutputs;
+  const { baseMargin, marginDivisor, treeRoot, treeOutput, nodes } = ensemble;
+  const rule = splitRule(ensemble);
+  const value = nodes.value;
+  const averaging = marginDivisor > 0;
+  for (let r = 0; r < rows; r++) {
+    for (let k = 0; k < outputs; k++) out[r * outputs + k] = averaging ? 0 : baseMargin[k]!;
+  }
+  const float32 = ensemble.accumulation === 'float32';
+  for (let t = 0; t < treeRoot.length; t++) {
+    const root = treeRoot[t]!;
+    const k = treeOutput[t]!;
+    for (let r = 0; r < rows; r++) {
+      const i = r * outputs + k;
+      const sum = out[i]! + value[findLeaf(ensemble, rule, root, x, r * width)]!;
+      out[i] = float32 ? Math.fround(sum) : sum;
+    }
+  }
+  if (averaging) {
+    for (let r = 0; r < rows; r++) {
+      for (let k = 0; k < outputs; k++) {
+        const i = r * outputs + k;
+        out[i] = out[i]! / marginDivisor + baseMargin[k]!;
+      }
+    }
+  }
+}
+
+/**
+ * The interpreter as a `MarginEvaluator`.
+ *
+ * @example
+ * ```ts
+ * interpreter(ensemble).margins(prepared, rows, out);
+ * ```
+ */
+export function interpreter(ensemble: TreeEnsemble): MarginEvaluator {
+  return { form: 'interpreted', margins: (x, rows, out) => computeMargins(ensemble, x, rows, out) };
+}
