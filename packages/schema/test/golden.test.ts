@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import t from 'tap';
-import { loadModelStore, validateBuilding } from '../src/index.js';
+import { foldContributions, loadModelStore, validateBuilding } from '../src/index.js';
 import type { LoadedBundle } from '../src/index.js';
 import { bundleNames, modelsDir } from './helpers/bundles.js';
 
@@ -112,6 +112,20 @@ t.test('predictions: interval around the value, warnings, explanation sorted by 
   t.equal(bundle.predict(checked.building).contributions, undefined);
   const encoded = bundle.predictEncoded(Array.from(bundle.encode(checked.building)));
   t.same(encoded, { value: p.value, logValue: p.logValue });
+  // The explained encoded prediction carries the unfolded TreeSHAP values: folding them gives the building's own.
+  const vector = bundle.encode(checked.building);
+  const explained = bundle.predictEncoded(vector, { explain: true });
+  t.equal(explained.contributions?.length, bundle.manifest.features.length + 1);
+  t.equal(explained.contributions?.at(-1), p.baseValue, 'bias last, equal to baseValue');
+  t.same(
+    foldContributions(
+      bundle.manifest.features,
+      bundle.manifest.inputs,
+      checked.building,
+      explained.contributions ?? [],
+    ),
+    p.contributions,
+  );
   t.throws(() => bundle.predictEncoded([1, 2, 3]), RangeError);
 });
 

@@ -10,6 +10,7 @@ import type { ServerMetrics } from './metrics.js';
 import type { ModelRegistry } from './model-registry.js';
 import { errorHandler } from './middleware/error-handler.js';
 import { fallback } from './middleware/fallback.js';
+import { inferenceErrorMember } from './inference-protocol/error-member.js';
 import { observe, type RequestState } from './middleware/observe.js';
 import { securityHeaders } from './middleware/security-headers.js';
 import { lazyBuildingRecords, type BuildingRecords } from './buildings/building-records.js';
@@ -17,7 +18,8 @@ import { registerBatchRoutes } from './routes/batch.js';
 import { registerBuildingRoutes } from './routes/buildings.js';
 import { registerDocsRoutes } from './routes/docs.js';
 import { registerHealthRoutes } from './routes/health.js';
-import { registerKserveRoutes } from './routes/kserve.js';
+import { registerInferenceProtocolRoutes } from './routes/inference-protocol.js';
+import { registerInferenceProtocolInferRoutes } from './routes/inference-protocol-infer.js';
 import { registerModelRoutes } from './routes/models.js';
 import { publicFiles, publicDir, registerPageRoutes } from './routes/page.js';
 import { registerPredictRoutes } from './routes/predict.js';
@@ -48,8 +50,8 @@ export interface ServerApp {
 
 /**
  * Builds the Koa application from injected parts; it never listens (see `startServer`).
- * Order: observe (request id, log line, metrics) -> the one error middleware -> security headers -> CORS (only if
- * origins are configured) -> routes -> 405/404 fallback.
+ * Order: observe (request id, log line, metrics) -> the protocol's `error` member on /v2 problems -> the one error
+ * middleware -> security headers -> CORS (only if origins are configured) -> routes -> 405/404 fallback.
  *
  * @example
  * const { app } = createApp({ registry, schema, config: loadConfig(process.env), logger, metrics: createMetrics() });
@@ -75,13 +77,15 @@ export function createApp(deps: AppDeps): ServerApp {
   registerBatchRoutes(router, context);
   registerModelRoutes(router, context);
   registerBuildingRoutes(router, context, deps.buildingRecords ?? lazyBuildingRecords());
-  registerKserveRoutes(router, context);
+  registerInferenceProtocolRoutes(router, context);
+  registerInferenceProtocolInferRoutes(router, context);
   registerHealthRoutes(router, context);
   registerDocsRoutes(router, context);
   const dir = deps.publicDir ?? publicDir;
   registerPageRoutes(router, dir);
 
   app.use(observe({ logger: deps.logger, metrics: deps.metrics, draining: () => deps.registry.state === 'draining' }));
+  app.use(inferenceErrorMember());
   app.use(errorHandler({ logger: deps.logger }));
   app.use(securityHeaders());
   if (deps.config.corsOrigins.length > 0) {

@@ -24,6 +24,8 @@ export interface ServerConfig {
   readonly shutdownTimeoutMs: number;
   readonly workers: number;
   readonly reload: boolean;
+  /** Port of the Open Inference Protocol over gRPC; undefined (the default) serves no gRPC. */
+  readonly grpcPort: number | undefined;
 }
 
 /** Directory of this package (`packages/server`), from either `src/` or `dist/`. */
@@ -139,5 +141,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, fl
     shutdownTimeoutMs: integer('SHUTDOWN_TIMEOUT_MS', env['SHUTDOWN_TIMEOUT_MS'], 10_000, 100, 600_000),
     workers: integer('WORKERS', flags.workers ?? env['WORKERS'], availableParallelism(), 1, 256),
     reload: flags.reload ?? false,
+    grpcPort: (env['GRPC_PORT'] ?? '').trim() === '' ? undefined : integer('GRPC_PORT', env['GRPC_PORT'], 0, 0, 65535),
   };
 }

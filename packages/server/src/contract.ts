@@ -54,8 +54,14 @@ export interface LoadedBundleView {
   readonly manifest: BundleManifest;
   readonly model: { readonly numFeatures: number; readonly featureNames?: readonly string[] | undefined };
   predict(building: unknown, options?: { explain?: boolean }): BundlePrediction;
-  /** Predicts from an already encoded feature vector (KServe V2); the value is in the target's unit. */
-  predictEncoded(vector: Float32Array | Float64Array | readonly number[]): unknown;
+  /**
+   * Predicts from an already encoded feature vector (Open Inference Protocol); the value is in the target's unit.
+   * With `explain`, `contributions` holds TreeSHAP per encoded feature then the bias (numFeatures + 1 values).
+   */
+  predictEncoded(
+    vector: Float32Array | Float64Array | readonly number[],
+    options?: { explain?: boolean },
+  ): { readonly value: number; readonly contributions?: readonly number[] | undefined };
 }
 
 /** The verified model store. */

@@ -13,9 +13,9 @@ export type {
   PredictionWarning,
 } from './contract.js';
 export { csvToBuildings, buildingFieldTypes } from './csv-buildings.js';
+export type { RunningGrpcServer } from './grpc/grpc-server.js';
 export { startHttpServer } from './http-server.js';
 export type { RunningServer } from './http-server.js';
-export { readFeatureRows } from './kserve-tensor.js';
 export { createLogger } from './logger.js';
 export { createMetrics } from './metrics.js';
 export type { ServerMetrics } from './metrics.js';

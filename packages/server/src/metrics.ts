@@ -7,7 +7,7 @@ export interface ServerMetrics {
   readonly requests: Counter<'method' | 'route' | 'status'>;
   /** `http_request_duration_seconds{method,route,status}` */
   readonly latency: Histogram<'method' | 'route' | 'status'>;
-  /** `predictions_total{model,version,source}`: one per predicted building (source: single, batch, v2). */
+  /** `predictions_total{model,version,source}`: one per predicted building (source: single, batch, v2, grpc). */
   readonly predictions: Counter<'model' | 'version' | 'source'>;
   /** `validation_failures_total{field}`: one per invalid field of a refused building. */
   readonly validationFailures: Counter<'field'>;

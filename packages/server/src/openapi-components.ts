@@ -223,73 +223,6 @@ export function openApiComponents(
           uptimeSeconds: { type: 'integer' },
         },
       },
-      V2Live: { type: 'object', required: ['live'], properties: { live: { type: 'boolean' } } },
-      V2Ready: { type: 'object', required: ['ready'], properties: { ready: { type: 'boolean' } } },
-      V2Tensor: {
-        type: 'object',
-        required: ['name', 'shape', 'datatype', 'data'],
-        properties: {
-          name: { type: 'string' },
-          shape: { type: 'array', items: { type: 'integer', minimum: -1 } },
-          datatype: { type: 'string' },
-          data: { type: 'array', description: 'Row-major values, flat or nested; null = missing.' },
-          parameters: { type: 'object' },
-        },
-      },
-      V2ModelMetadata: {
-        type: 'object',
-        required: ['name', 'versions', 'platform', 'inputs', 'outputs'],
-        properties: {
-          name: { type: 'string' },
-          versions: { type: 'array', items: { type: 'string' } },
-          platform: { type: 'string' },
-          inputs: {
-            type: 'array',
-            items: {
-              type: 'object',
-              required: ['name', 'datatype', 'shape'],
-              properties: {
-                name: { type: 'string' },
-                datatype: { type: 'string' },
-                shape: { type: 'array', items: { type: 'integer' } },
-              },
-            },
-          },
-          outputs: {
-            type: 'array',
-            items: {
-              type: 'object',
-              required: ['name', 'datatype', 'shape'],
-              properties: {
-                name: { type: 'string' },
-                datatype: { type: 'string' },
-                shape: { type: 'array', items: { type: 'integer' } },
-              },
-            },
-          },
-          parameters: { type: 'object' },
-        },
-      },
-      V2InferRequest: {
-        type: 'object',
-        required: ['inputs'],
-        properties: {
-          id: { type: 'string' },
-          parameters: { type: 'object' },
-          inputs: { type: 'array', minItems: 1, maxItems: 1, items: { $ref: '#/components/schemas/V2Tensor' } },
-          outputs: { type: 'array' },
-        },
-      },
-      V2InferResponse: {
-        type: 'object',
-        required: ['model_name', 'outputs'],
-        properties: {
-          model_name: { type: 'string' },
-          model_version: { type: 'string' },
-          id: { type: 'string' },
-          outputs: { type: 'array', items: { $ref: '#/components/schemas/V2Tensor' } },
-        },
-      },
     },
     parameters: {
       Explain: {
@@ -419,12 +352,6 @@ export function openApiComponents(
           'The body must be an object {"buildings": [...]} with an array of buildings.',
           [{ path: 'buildings', message: 'must be an array of buildings' }],
         ),
-      ),
-      InvalidTensor: problemResponse(
-        'The input tensor is invalid.',
-        problemExample(422, 'invalid-tensor', 'Invalid input', 'The input tensor is invalid (1 problem).', [
-          { path: 'inputs/0/datatype', message: 'must be FP32 or FP64' },
-        ]),
       ),
       NotReady: problemResponse(
         'The models are not loaded and verified (yet), or the service is shutting down.',

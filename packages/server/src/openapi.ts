@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import type { BuildingSchemaApi } from './contract.js';
+import { inferenceProtocolComponents } from './inference-protocol/openapi-v2.js';
 import { openApiComponents } from './openapi-components.js';
 
 const require = createRequire(import.meta.url);
@@ -15,6 +16,15 @@ export function routeSourceFiles(): string[] {
     .filter((file) => (file.endsWith('.js') || file.endsWith('.ts')) && !file.endsWith('.d.ts'))
     .map((file) => join(dir, file))
     .sort();
+}
+
+type Components = Record<string, Record<string, unknown>>;
+
+/** Joins two components sections section by section (schemas with schemas, responses with responses). */
+function mergeComponents(first: Components, second: Components): Components {
+  const merged: Components = { ...first };
+  for (const [section, entries] of Object.entries(second)) merged[section] = { ...merged[section], ...entries };
+  return merged;
 }
 
 /** The OpenAPI document, as a plain JSON object. */
@@ -53,11 +63,19 @@ export function buildOpenApiDocument(schema: BuildingSchemaApi, options: { batch
       { name: 'Predictions', description: 'Validate buildings and predict.' },
       { name: 'Buildings', description: "The city's 2016 benchmarking records: search, read, compare." },
       { name: 'Models', description: 'What is served: metadata, metrics, features, input schema.' },
-      { name: 'Open Inference Protocol', description: 'KServe V2 REST for encoded feature vectors.' },
+      {
+        name: 'Open Inference Protocol',
+        description:
+          'The Open Inference Protocol (KServe V2) over REST, for encoded feature vectors; the same service is ' +
+          'served over gRPC when GRPC_PORT is set. Extension `explain`: TreeSHAP contributions as an extra output.',
+      },
       { name: 'Health', description: 'Probes and metrics.' },
       { name: 'Documentation', description: 'This document, Swagger UI and the citizen page.' },
     ],
-    components: openApiComponents(schema.buildingJsonSchema(), schema.exampleBuilding, options.batchLimit),
+    components: mergeComponents(
+      openApiComponents(schema.buildingJsonSchema(), schema.exampleBuilding, options.batchLimit),
+      inferenceProtocolComponents(),
+    ),
   };
   return swaggerJsdoc({ definition, apis: routeSourceFiles(), failOnErrors: true }) as OpenApiDocument;
 }

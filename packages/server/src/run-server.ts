@@ -5,14 +5,16 @@ import { joinClusterMetrics } from './cluster-metrics.js';
 import { WORKER_READY } from './cluster-primary.js';
 import type { ServerConfig } from './config.js';
 import type { BuildingSchemaApi, ModelStoreView } from './contract.js';
+import type { RunningGrpcServer } from './grpc/grpc-server.js';
 import { startHttpServer, type RunningServer } from './http-server.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type ServerMetrics } from './metrics.js';
 import { ModelRegistry } from './model-registry.js';
 
-/** A serving process: the HTTP server, its registry and a graceful stop. */
+/** A serving process: the HTTP server (and the gRPC one when GRPC_PORT is set), its registry and a graceful stop. */
 export interface ServerProcess {
   readonly running: RunningServer;
+  readonly grpc: RunningGrpcServer | undefined;
   readonly registry: ModelRegistry;
   readonly logger: Logger;
   readonly metrics: ServerMetrics;
@@ -70,6 +72,14 @@ export async function runServer(
   if (cluster.isWorker) await loaded;
   const running = await startHttpServer(app.callback(), config, logger);
   logger.info({ host: config.host, port: running.port }, 'listening');
+  // gRPC answers from the same registry (readiness, draining) and is loaded only when asked for: the proto parser
+  // costs start-up time that a REST-only server does not pay.
+  let grpc: RunningGrpcServer | undefined;
+  if (config.grpcPort !== undefined) {
+    const { startGrpcServer } = await import('./grpc/grpc-server.js');
+    grpc = await startGrpcServer({ registry, config, logger, metrics }, config.grpcPort);
+    logger.info({ host: config.host, port: grpc.port }, 'grpc listening');
+  }
   // Tells a reloading cluster primary that this worker, listening and verified, can take over from the old generation.
   if (cluster.isWorker && (await loaded)) process.send?.({ type: WORKER_READY });
 
@@ -78,11 +88,11 @@ export async function runServer(
     stopping ??= (async () => {
       registry.drain();
       logger.info({ timeoutMs: config.shutdownTimeoutMs }, 'shutting down: finishing in-flight requests');
-      await running.close();
+      await Promise.all([running.close(), grpc?.close()]);
       logger.info('server closed');
       await new Promise<void>((resolve) => logger.flush(() => resolve()));
     })();
     return stopping;
   };
-  return { running, registry, logger, metrics, loaded, stop };
+  return { running, grpc, registry, logger, metrics, loaded, stop };
 }

@@ -12,10 +12,20 @@ const building = {
 };
 
 /** Every error answer is RFC 9457 problem+json with the same fields, and leaks nothing. */
-function assertProblem(t: Tap.Test, reply: Reply, status: number, type: string) {
+function assertProblem(t: Tap.Test, reply: Reply, status: number, type: string, protocol = false) {
   t.equal(reply.status, status, `status ${status}`);
   t.match(reply.headers['content-type'], /^application\/problem\+json/);
-  t.same(Object.keys(reply.json).sort(), ['detail', 'errors', 'instance', 'status', 'title', 'type']);
+  // Under /v2 (`protocol`) the Open Inference Protocol's `error` member, the detail, is added.
+  t.same(Object.keys(reply.json).sort(), [
+    'detail',
+    ...(protocol ? ['error'] : []),
+    'errors',
+    'instance',
+    'status',
+    'title',
+    'type',
+  ]);
+  if (protocol) t.equal(reply.json.error, reply.json.detail);
   t.equal(reply.json.status, status);
   t.equal(reply.json.type, `/problems/${type}`);
   t.equal(reply.json.instance, `urn:request:${reply.headers['x-request-id']}`);
@@ -172,7 +182,7 @@ t.test('503 while the models are not loaded', async (t) => {
     ['POST', '/v2/models/site-energy/infer'],
   ] as const) {
     const reply = await h.request(method, path, method === 'POST' ? json(building) : {});
-    assertProblem(t, reply, 503, 'not-ready');
+    assertProblem(t, reply, 503, 'not-ready', path.startsWith('/v2'));
     t.equal(reply.headers['retry-after'], '1', `${method} ${path} says when to retry`);
   }
   t.equal((await h.request('GET', '/livez')).status, 200, 'still live');
@@ -246,7 +256,7 @@ t.test('an empty path parameter is a 404 on its route, or 405 for other methods'
   assertProblem(t, post, 404, 'not-found');
   t.same(post.json.errors, [{ path: '', message: 'empty path parameter' }]);
   const del = await h.request('DELETE', '/v2/models//infer');
-  assertProblem(t, del, 405, 'method-not-allowed');
+  assertProblem(t, del, 405, 'method-not-allowed', true);
   t.equal(del.headers['allow'], 'POST, OPTIONS');
   assertProblem(t, await h.request('GET', '/no//where'), 404, 'not-found');
   const trailing = await h.request('GET', '/v1/models/');

@@ -22,10 +22,15 @@ export interface Prediction {
   contributions?: Contribution[];
 }
 
-/** A prediction from an already encoded vector: no building, so no interval, warnings or explanation. */
+/** A prediction from an already encoded vector: no building, so no interval, warnings or folded explanation. */
 export interface EncodedPrediction {
   value: number;
   logValue: number;
+  /**
+   * With `explain`: TreeSHAP per encoded feature in log space, then the bias (numFeatures + 1 values, bias last);
+   * the same values `predict(building, { explain: true })` folds onto the building's fields.
+   */
+  contributions?: number[];
 }
 
 /** A verified bundle, ready to predict. */
@@ -36,7 +41,10 @@ export interface LoadedBundle {
   readonly directory: string;
   encode(building: Readonly<Building>): Float64Array;
   predict(building: Readonly<Building>, options?: { explain?: boolean }): Prediction;
-  predictEncoded(vector: Float32Array | Float64Array | readonly number[]): EncodedPrediction;
+  predictEncoded(
+    vector: Float32Array | Float64Array | readonly number[],
+    options?: { explain?: boolean },
+  ): EncodedPrediction;
 }
 
 /** Below this many training buildings, a category earns a RARE_CATEGORY warning. */
@@ -130,12 +138,14 @@ export function createLoadedBundle(manifest: ModelBundle, model: TreeModel, dire
       }
       return prediction;
     },
-    predictEncoded(vector) {
+    predictEncoded(vector, options = {}) {
       if (vector.length !== width) {
         throw new RangeError(`${manifest.name} takes ${width} encoded features, got ${vector.length}`);
       }
       const logValue = margin(vector);
-      return { value: Math.exp(logValue), logValue };
+      const prediction: EncodedPrediction = { value: Math.exp(logValue), logValue };
+      if (options.explain === true) prediction.contributions = model.predict(vector, 'contrib') as number[];
+      return prediction;
     },
   };
 }
