@@ -3,11 +3,11 @@
 // lists as optional), each answer validated against the specification's own schemas, errors included.
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv } from 'ajv';
-import t from 'tap';
+import t, { type Test } from 'tap';
 
 import { loadSchemaPackage } from '../src/schema-adapter.js';
 import { defaultModelsDir } from '../src/config.js';
-import { json, startHarness, type Reply } from './fixtures/http-harness.js';
+import { inferOf, json, startHarness, type Reply } from './fixtures/http-harness.js';
 import { goldenRows, readRestSpec, type SpecOperation } from './fixtures/protocol-spec.js';
 
 const spec = readRestSpec();
@@ -18,7 +18,7 @@ t.teardown(() => h.close());
 
 const ajv = new Ajv({ strict: false, allErrors: true });
 const SPEC_ID = 'https://spec.test/open_inference_rest.yaml';
-ajv.addSchema({ $id: SPEC_ID, components: spec.components } as object);
+ajv.addSchema({ $id: SPEC_ID, components: spec.components });
 const specSchema = (name: string) => {
   const validate = ajv.getSchema(`${SPEC_ID}#/components/schemas/${name}`);
   if (validate === undefined) throw new Error(`the specification has no schema ${name}`);
@@ -26,7 +26,7 @@ const specSchema = (name: string) => {
 };
 const refName = (ref: string) => ref.replace('#/components/schemas/', '');
 
-function conforms(t: Tap.Test, reply: Reply, schemaName: string, what: string) {
+function conforms(t: Test, reply: Reply, schemaName: string, what: string) {
   const validate = specSchema(schemaName);
   t.ok(validate(reply.json), `${what}: ${reply.status} body is a valid ${schemaName}`, { errors: validate.errors });
 }
@@ -43,7 +43,7 @@ const request = {
 const badRequest = { inputs: [{ name: 'input0', shape: [2, 2], datatype: 'UINT32', data: [1, 2, 3, 4] }] };
 
 t.test('the vendored specification is a valid OpenAPI 3.0 document', async (t) => {
-  const result = await new Validator().validate(structuredClone(spec) as object);
+  const result = await new Validator().validate(structuredClone(spec));
   t.same(result.errors ?? [], []);
   t.equal(result.valid, true);
   t.ok(specSchema('inference_request')(request), 'the request this test sends is a valid inference_request');
@@ -68,11 +68,11 @@ t.test('every endpoint of the specification, versioned and unversioned', async (
 
         if (method === 'post') {
           t.same(
-            reply.json.outputs.map((o: { name: string }) => o.name),
+            inferOf(reply).outputs.map((o: { name: string }) => o.name),
             ['predict', 'contributions'],
           );
-          t.equal(reply.json.id, 'conformance-1', 'the id is returned');
-          t.equal(reply.json.outputs[0].data[0], Math.exp(row.margin), 'predict = exp(XGBoost margin)');
+          t.equal(inferOf(reply).id, 'conformance-1', 'the id is returned');
+          t.equal(inferOf(reply).outputs[0].data[0], Math.exp(row.margin), 'predict = exp(XGBoost margin)');
           const bad = await h.request('POST', path, json(badRequest));
           t.equal(bad.status, 400, `${path}: an input the model does not have is a 400`);
           const error = operation.responses['400']?.content?.['application/json']?.schema;
@@ -113,7 +113,7 @@ t.test('the bodies inference_rest.md defines without a schema in the OpenAPI doc
   // The document writes $ready_server_response with a "live" member, a slip: servers (KServe, Triton) say "ready".
   t.same((await h.request('GET', '/v2/health/ready')).json, { ready: true }, '$ready_server_response');
   t.same((await h.request('GET', '/v2/models/site-energy/ready')).json, { name: 'site-energy', ready: true });
-  const metadata = (await h.request('GET', '/v2')).json;
+  const metadata = (await h.request('GET', '/v2')).json as { extensions: string[] };
   t.ok(metadata.extensions.includes('explain'), 'the server metadata lists the explain extension');
 });
 
