@@ -30,6 +30,7 @@ export interface BuildingFieldDoc {
 
 const list = (names: readonly string[]): string => names.map((n) => `"${n}"`).join(', ');
 const area = `a floor area in square feet: a number greater than 0 and at most ${maxFloorArea.toLocaleString('en-US')}`;
+const areaOrZero = `a floor area in square feet: a number from 0 to ${maxFloorArea.toLocaleString('en-US')}`;
 
 /**
  * The public fields of a building, in the order the API documents them. Their names are the API contract.
@@ -61,8 +62,12 @@ function defineFieldDocs(currentYear: number): BuildingFieldDoc[] {
     required: false,
     type: 'number',
     unit: 'sq ft',
-    description: `Gross floor area of the ${rank === 'largest' ? 'largest' : rank === 'secondLargest' ? 'second largest' : 'third largest'} use; needs ${rank}PropertyUseType.`,
-    rule: area,
+    description:
+      `Gross floor area of the ${rank === 'largest' ? 'largest' : rank === 'secondLargest' ? 'second largest' : 'third largest'} use; needs ${rank}PropertyUseType.` +
+      (rank === 'largest'
+        ? ''
+        : " 0 (as the city's files write it) names the use with no area: it counts in no use share."),
+    rule: rank === 'largest' ? area : areaOrZero,
     example,
   });
   return [
@@ -120,8 +125,9 @@ function defineFieldDocs(currentYear: number): BuildingFieldDoc[] {
       name: 'numberOfBuildings',
       required: false,
       type: 'integer',
-      description: 'Number of buildings on the property.',
-      rule: 'a whole number of buildings, at least 1',
+      description:
+        "Number of buildings on the property. 0 (as the city's files write an unknown count) is read as not given.",
+      rule: 'a whole number of buildings, at least 1 (or 0 for unknown)',
       example: 1,
     },
     {

@@ -37,6 +37,8 @@ function defineBuildingType(year: number) {
   const rule = new Map(describeBuildingFields(year).map((f) => [f.name, f.rule]));
   const describe = (name: string): string => rule.get(name) ?? name;
   const area = type(`0 < number <= ${maxFloorArea}`);
+  // A second or third use may be named with 0 sq ft (validateBuilding reads it as "no area").
+  const areaOrZero = type(`0 <= number <= ${maxFloorArea}`);
   const lat = seattleBounds.latitude;
   const lon = seattleBounds.longitude;
   return type({
@@ -47,14 +49,14 @@ function defineBuildingType(year: number) {
     numberOfFloors: type('number.integer >= 1').describe(describe('numberOfFloors')),
     propertyGfaTotal: area.describe(describe('propertyGfaTotal')),
     'buildingType?': type('string').describe(describe('buildingType')),
-    'numberOfBuildings?': type('number.integer >= 1').describe(describe('numberOfBuildings')),
+    'numberOfBuildings?': type('number.integer >= 0').describe(describe('numberOfBuildings')),
     'propertyGfaParking?': type(`0 <= number <= ${maxFloorArea}`).describe(describe('propertyGfaParking')),
     'largestPropertyUseType?': type('string').describe(describe('largestPropertyUseType')),
     'largestPropertyUseTypeGfa?': area.describe(describe('largestPropertyUseTypeGfa')),
     'secondLargestPropertyUseType?': type('string').describe(describe('secondLargestPropertyUseType')),
-    'secondLargestPropertyUseTypeGfa?': area.describe(describe('secondLargestPropertyUseTypeGfa')),
+    'secondLargestPropertyUseTypeGfa?': areaOrZero.describe(describe('secondLargestPropertyUseTypeGfa')),
     'thirdLargestPropertyUseType?': type('string').describe(describe('thirdLargestPropertyUseType')),
-    'thirdLargestPropertyUseTypeGfa?': area.describe(describe('thirdLargestPropertyUseTypeGfa')),
+    'thirdLargestPropertyUseTypeGfa?': areaOrZero.describe(describe('thirdLargestPropertyUseTypeGfa')),
     'latitude?': type(`${lat.min} <= number <= ${lat.max}`).describe(describe('latitude')),
     'longitude?': type(`${lon.min} <= number <= ${lon.max}`).describe(describe('longitude')),
     'energyStarScore?': type('1 <= number.integer <= 100').describe(describe('energyStarScore')),

@@ -2,7 +2,8 @@ import { type } from 'arktype';
 import { describeBuildingFields, ordinanceThreshold, type BuildingFieldDoc } from './building-fields.js';
 import { buildingShape, currentYear, type Building } from './building-type.js';
 import { closestName } from './closest-name.js';
-import { matchCategory, type CategoryField } from './vocabulary.js';
+import { findHiddenCharacter, showText } from './hidden-characters.js';
+import { matchCategory, resolveBySize, type CategoryField } from './vocabulary.js';
 
 /** One hard problem with the input; `path` is the field name ('' for the whole body). */
 export interface ValidationIssue {
@@ -40,6 +41,8 @@ function fieldRules(fields: readonly BuildingFieldDoc[]): ReadonlyMap<string, Bu
 }
 
 const multifamilyMessage = 'this service predicts for non-residential buildings only, not multifamily ones';
+const residentialMessage = 'this service predicts for non-residential buildings only, not homes or multifamily ones';
+const quoted = (names: readonly string[]): string => names.map((c) => `"${c}"`).join(' or ');
 
 /**
  * Checks a building as the API receives it, reporting every problem at once: shape and ranges (ArkType), then
@@ -73,14 +76,26 @@ export function validateBuilding(input: unknown): BuildingValidation {
         const hint = guess === undefined ? '' : ` (did you mean "${guess}"?)`;
         errors.push({
           path: name,
-          message: `unknown field "${name}"${hint}; accepted fields: ${[...rules.keys()].join(', ')}`,
+          message: `unknown field "${showText(name)}"${hint}; accepted fields: ${[...rules.keys()].join(', ')}`,
         });
       } else if (raw[name] === undefined) {
         errors.push({ path: name, message: `${name} is required: ${doc.rule}` });
       } else {
-        errors.push({ path: name, message: `${name} must be ${doc.rule} (was ${describeValue(raw[name])})` });
+        const note = name === 'numberOfFloors' && raw[name] === 0 ? floorsZeroNote : '';
+        errors.push({ path: name, message: `${name} must be ${doc.rule} (was ${describeValue(raw[name])}${note})` });
       }
     }
+  }
+  // Text that could hide what it says is refused, never cleaned: a match must be on what was sent.
+  for (const [name, value] of Object.entries(raw)) {
+    if (typeof value !== 'string' || !rules.has(name) || broken.has(name)) continue;
+    const hidden = findHiddenCharacter(value);
+    if (hidden === undefined) continue;
+    broken.add(name);
+    errors.push({
+      path: name,
+      message: `${name} must not contain control, zero-width, bidirectional or byte-order-mark characters (${hidden.codePoint} at character ${hidden.position} of "${showText(value)}")`,
+    });
   }
   const ok = (name: string): boolean => name in raw && raw[name] !== undefined && !broken.has(name);
   const num = (name: string): number | undefined => (ok(name) ? (raw[name] as number) : undefined);
@@ -89,36 +104,58 @@ export function validateBuilding(input: unknown): BuildingValidation {
   for (const [name, value] of Object.entries(raw)) if (ok(name) && value !== undefined) building[name] = value;
   const warnings: Warning[] = [];
 
-  // Categories: canonical names, ambiguity, multifamily.
+  // Categories: canonical names, the nearest category of a type the models never saw, size rules, ambiguity, scope.
+  const total = num('propertyGfaTotal');
   for (const [name, field] of categoryFields) {
     if (!ok(name)) continue;
     const value = raw[name] as string;
+    const shown = showText(value.length > 60 ? `${value.slice(0, 60)}...` : value);
     const doc = rules.get(name);
     const multifamily = field !== 'useType' && /multifamily/i.test(value.replace(/[^a-z]/gi, ''));
     const match = matchCategory(field, value);
     if (match.kind === 'out-of-scope' || (multifamily && match.kind === 'unknown')) {
-      errors.push({ path: name, message: `${name} "${value}" is out of scope: ${multifamilyMessage}` });
+      const why = field === 'primaryPropertyType' && !multifamily ? residentialMessage : multifamilyMessage;
+      errors.push({ path: name, message: `${name} "${shown}" is out of scope: ${why}` });
     } else if (match.kind === 'ambiguous') {
       errors.push({
         path: name,
-        message: `${name} "${value}" is ambiguous: it may be ${match.choices.map((c) => `"${c}"`).join(' or ')}; send one of them`,
+        message: `${name} "${shown}" is ambiguous: it may be ${quoted(match.choices)}; send one of them`,
       });
     } else if (match.kind === 'unknown') {
-      errors.push({ path: name, message: `${name} must be ${doc?.rule ?? 'a known category'} (was "${value}")` });
+      const hint = match.suggestions.length === 0 ? '' : `; did you mean ${quoted(match.suggestions)}?`;
+      errors.push({
+        path: name,
+        message: `${name} must be ${doc?.rule ?? 'a known category'} (was "${shown}")${hint}`,
+      });
+    } else if (match.kind === 'by-size') {
+      if (total === undefined) continue; // propertyGfaTotal has its own error
+      const category = resolveBySize(match.rule, total);
+      building[name] = category;
+      warnings.push({
+        field: name,
+        code: 'CATEGORY_ALIAS',
+        message: `${name} "${shown}" was read as "${category}": the city files it by size, "${match.rule.atOrAbove}" from ${match.rule.threshold.toLocaleString('en-US')} sq ft of propertyGfaTotal and "${match.rule.below}" below`,
+      });
+    } else if (match.kind === 'nearest') {
+      building[name] = match.name;
+      warnings.push({
+        field: name,
+        code: 'CATEGORY_NEAREST',
+        message: `${name} "${shown}" is a type the models never saw; it was read as "${match.name}", its nearest category, so the estimate knows less about this building`,
+      });
     } else {
       building[name] = match.name;
       if (match.viaAlias) {
         warnings.push({
           field: name,
           code: 'CATEGORY_ALIAS',
-          message: `${name} "${value}" was read as "${match.name}"`,
+          message: `${name} "${shown}" was read as "${match.name}"`,
         });
       }
     }
   }
 
   // Parking is part of the total.
-  const total = num('propertyGfaTotal');
   const parking = num('propertyGfaParking');
   if (total !== undefined && parking !== undefined && parking > total) {
     errors.push({
@@ -151,7 +188,26 @@ export function validateBuilding(input: unknown): BuildingValidation {
       });
     }
     previous = slot;
-    if (area !== undefined) rankedAbove = { name: areaName, area };
+    // The city's files name second and third uses with 0 sq ft: a use named, with no area to share out.
+    if (area === 0 && present) {
+      delete building[areaName];
+      warnings.push({
+        field: areaName,
+        code: 'USE_AREA_ZERO',
+        message: `${areaName} is 0 sq ft: ${typeName} is kept as named, with no floor area, and does not count in the use shares`,
+      });
+    } else if (area !== undefined) rankedAbove = { name: areaName, area };
+  }
+
+  // Training reads the files' 0 buildings as "not given"; so does the API, saying so.
+  if (num('numberOfBuildings') === 0) {
+    delete building['numberOfBuildings'];
+    warnings.push({
+      field: 'numberOfBuildings',
+      code: 'ZERO_AS_MISSING',
+      message:
+        'numberOfBuildings 0 was read as not given: a property has at least one building, and the models learned the same reading of 0',
+    });
   }
 
   // Coordinates come as a pair.
@@ -189,10 +245,13 @@ export function validateBuilding(input: unknown): BuildingValidation {
   return { ok: true, building: building as unknown as Building, warnings };
 }
 
+const floorsZeroNote =
+  "; the city's files write 0 where the count is unknown, but the models need the number of floors above ground";
+
 // Says what a refused value was without echoing huge payloads; points out numbers sent as strings.
 function describeValue(value: unknown): string {
   if (typeof value === 'string') {
-    const shown = value.length > 40 ? `${value.slice(0, 40)}...` : value;
+    const shown = showText(value.length > 40 ? `${value.slice(0, 40)}...` : value);
     const numeric = value.trim() !== '' && Number.isFinite(Number(value));
     return numeric ? `the string "${shown}"; send numbers as JSON numbers, not strings` : `the string "${shown}"`;
   }

@@ -53,16 +53,21 @@ t.test('year built: 1850 to the current year, whole', async (t) => {
   }
 });
 
-t.test('floors and buildings: whole numbers of at least 1', async (t) => {
+t.test('floors and buildings: whole numbers of at least 1 (0 buildings reads as not given)', async (t) => {
   t.same(paths({ ...base, numberOfFloors: 1, numberOfBuildings: 1 }), []);
   t.same(paths({ ...base, numberOfFloors: 99, numberOfBuildings: 111 }), []);
   t.same(errorsOf({ ...base, numberOfFloors: 0, numberOfBuildings: 1.5 }), [
-    { path: 'numberOfFloors', message: 'numberOfFloors must be a whole number of floors, at least 1 (was 0)' },
+    {
+      path: 'numberOfFloors',
+      message:
+        "numberOfFloors must be a whole number of floors, at least 1 (was 0; the city's files write 0 where the count is unknown, but the models need the number of floors above ground)",
+    },
     {
       path: 'numberOfBuildings',
-      message: 'numberOfBuildings must be a whole number of buildings, at least 1 (was 1.5)',
+      message: 'numberOfBuildings must be a whole number of buildings, at least 1 (or 0 for unknown) (was 1.5)',
     },
   ]);
+  t.same(paths({ ...base, numberOfBuildings: -1 }), ['numberOfBuildings']);
   t.same(paths({ ...base, numberOfFloors: -2 }), ['numberOfFloors']);
 });
 
@@ -116,7 +121,8 @@ t.test('use types: each area with its type, ranked largest to third', async (t) 
     'thirdLargestPropertyUseType',
   ]);
   t.same(paths({ ...base, secondLargestPropertyUseType: 'Parking' }), ['secondLargestPropertyUseType']);
-  t.same(paths({ ...base, ...uses, secondLargestPropertyUseTypeGfa: 0 }), ['secondLargestPropertyUseTypeGfa']);
+  t.same(paths({ ...base, ...uses, largestPropertyUseTypeGfa: 0 }), ['largestPropertyUseTypeGfa']);
+  t.same(paths({ ...base, ...uses, secondLargestPropertyUseTypeGfa: -1 }), ['secondLargestPropertyUseTypeGfa']);
   const canonical = validateBuilding({
     ...base,
     ...uses,
@@ -223,7 +229,7 @@ t.test('NaN, Infinity, numbers sent as strings and wrong types are refused', asy
 
 t.test('every violation is reported at once, in field order', async (t) => {
   const errors = errorsOf({
-    primaryPropertyType: 'office',
+    primaryPropertyType: 'Castle',
     neighborhood: 'Nowhere',
     yearBuilt: 3000,
     numberOfFloors: 0,

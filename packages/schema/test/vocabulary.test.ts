@@ -55,6 +55,8 @@ t.test('property types accept casing, punctuation and Portfolio Manager names', 
     ['Residence Hall/Dormitory', 'Residence Hall', true],
     ['Hospital (General Medical & Surgical)', 'Hospital', true],
     ['Data Center', 'Other', true],
+    ['Financial Office', 'Other', true],
+    ['Other/Specialty Hospital', 'Other', true],
   ] as const;
   for (const [raw, name, viaAlias] of cases) {
     const result = validateBuilding({ ...base, primaryPropertyType: raw });
@@ -67,19 +69,15 @@ t.test('property types accept casing, punctuation and Portfolio Manager names', 
 });
 
 t.test('ambiguous Portfolio Manager names are refused with their choices', async (t) => {
-  t.same(validateBuilding({ ...base, primaryPropertyType: 'office' }), {
+  t.same(validateBuilding({ ...base, primaryPropertyType: 'Hotel', largestPropertyUseType: 'hospital' }), {
     ok: false,
     errors: [
       {
-        path: 'primaryPropertyType',
+        path: 'largestPropertyUseType',
         message:
-          'primaryPropertyType "office" is ambiguous: it may be "Small- and Mid-Sized Office" or "Large Office"; send one of them',
+          'largestPropertyUseType "hospital" is ambiguous: it may be "Hospital (General Medical & Surgical)" or "Other/Specialty Hospital"; send one of them',
       },
     ],
-  });
-  t.same(matchCategory('primaryPropertyType', 'Financial Office'), {
-    kind: 'ambiguous',
-    choices: ['Small- and Mid-Sized Office', 'Large Office', 'Other'],
   });
   t.same(matchCategory('useType', 'warehouse'), {
     kind: 'ambiguous',
@@ -109,8 +107,16 @@ t.test('building types: non-residential kinds accepted, multifamily out of scope
 });
 
 t.test('an unknown category is refused with the list of accepted names', async (t) => {
-  t.same(matchCategory('neighborhood', 'Bellevue'), { kind: 'unknown', accepted: categoryNames('neighborhood') });
-  t.same(matchCategory('neighborhood', '  '), { kind: 'unknown', accepted: categoryNames('neighborhood') });
+  t.same(matchCategory('neighborhood', 'Bellevue'), {
+    kind: 'unknown',
+    accepted: categoryNames('neighborhood'),
+    suggestions: [],
+  });
+  t.same(matchCategory('neighborhood', '  '), {
+    kind: 'unknown',
+    accepted: categoryNames('neighborhood'),
+    suggestions: [],
+  });
   const result = validateBuilding({ ...base, primaryPropertyType: 'Castle' });
   t.notOk(result.ok);
   if (result.ok) return;
