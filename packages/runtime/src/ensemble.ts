@@ -97,7 +97,7 @@ export interface TreeEnsemble {
    */
   readonly missingValues?: 'route' | 'refuse';
   /** Class labels for classifiers, when the format records them. */
-  readonly classes?: readonly (string | number)[];
+  readonly classes?: readonly (string | number | boolean)[];
   /**
    * Trees added per boosting iteration (xgboost: outputs x num_parallel_tree; lightgbm: num_tree_per_iteration).
    * When set, `sliceIterations` can restrict the model to an iteration range, like XGBoost's `iteration_range`.

@@ -40,7 +40,7 @@ export class TreeModel {
   readonly numOutputs: number;
   /** Values per row of the `prediction` output (1 for multi:softmax, the class count for multi:softprob, ...). */
   readonly predictionWidth: number;
-  readonly classes: readonly (string | number)[] | undefined;
+  readonly classes: readonly (string | number | boolean)[] | undefined;
   /** Early stopping's best iteration (0-based) when the file records one. */
   readonly bestIteration: number | undefined;
   private readonly evaluator: MarginEvaluator;

@@ -67,17 +67,69 @@ json.dump(out, sys.stdout)
   }
 });
 
+t.test('classifiers exported by the shipped exporter give predict_proba and decision_function', async (t) => {
+  const script = `
+import json, pickle, subprocess, sys
+import numpy as np
+from sklearn.ensemble import GradientBoostingClassifier, HistGradientBoostingClassifier, RandomForestClassifier
+from sklearn.tree import DecisionTreeClassifier
+from export_sklearn import write_model
+rng = np.random.default_rng(6)
+X = rng.normal(size=(500, 3)) * [1, 10, 100]
+labels = np.array(['a', 'b', 'c'])[(X[:, 0] > 0).astype(int) + (X[:, 1] > 5)]
+Xn = X.copy(); Xn[rng.random(500) < 0.1, 1] = np.nan
+rows = rng.normal(size=(60, 3)) * [1, 10, 100]
+rows_nan = rows.copy(); rows_nan[::4, 1] = np.nan
+models = {
+  'rfc': (RandomForestClassifier(n_estimators=7, max_depth=6, random_state=1).fit(X, labels), rows),
+  'dtc': (DecisionTreeClassifier(max_depth=5, random_state=2).fit(X, labels == 'b'), rows),
+  'gbc': (GradientBoostingClassifier(n_estimators=15, random_state=3).fit(X, labels), rows),
+  'hgbc': (HistGradientBoostingClassifier(max_iter=15, random_state=4).fit(Xn, labels == 'a'), rows_nan),
+}
+out = {}
+for name, (model, data) in models.items():
+  if name == 'rfc':
+    with open('rfc.pkl', 'wb') as f: pickle.dump(model, f)
+    subprocess.run([sys.executable, '${exporters}export_sklearn.py', 'rfc.pkl', 'rfc.json'], check=True)
+  else:
+    write_model(model, name + '.json')
+  margin = model.decision_function(data) if hasattr(model, 'decision_function') else model.predict_proba(data)
+  out[name] = {'rows': [[None if v != v else float(v) for v in r] for r in data],
+               'classes': model.classes_.tolist(),
+               'margin': np.ravel(margin).tolist(), 'proba': np.ravel(model.predict_proba(data)).tolist()}
+json.dump(out, sys.stdout)
+`;
+  const result = run(script, dir);
+  t.equal(result.status, 0, result.stderr);
+  const cases = JSON.parse(result.stdout) as Record<
+    string,
+    { rows: (number | null)[][]; classes: unknown[]; margin: number[]; proba: number[] }
+  >;
+  t.same(Object.keys(cases), ['rfc', 'dtc', 'gbc', 'hgbc']);
+  for (const [name, { rows, classes, margin, proba }] of Object.entries(cases)) {
+    const model = loadModel(readFileSync(join(dir, `${name}.json`), 'utf8'));
+    t.same(model.classes, classes, `${name}: classes`);
+    t.same(Array.from(model.predictBatch(rows, 3, 'margin')), margin, `${name}: margins bit for bit`);
+    const out = model.predictBatch(rows, 3, 'prediction');
+    const worst = proba.reduce((w, p, i) => Math.max(w, p === out[i] ? 0 : Math.abs(out[i]! - p) / Math.abs(p)), 0);
+    t.ok(out.length === proba.length && worst <= 1e-12, `${name}: predict_proba within 1e-12 (worst ${worst})`);
+  }
+});
+
 t.test('the exporter refuses what the format cannot describe', async (t) => {
   const script = `
 import numpy as np
-from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor, GradientBoostingRegressor
-from sklearn.linear_model import LinearRegression
+from sklearn.ensemble import (GradientBoostingClassifier, GradientBoostingRegressor, RandomForestClassifier,
+                              RandomForestRegressor)
+from sklearn.linear_model import LinearRegression, LogisticRegression
 from export_sklearn import export_model
 X = np.arange(40.0).reshape(20, 2); y = np.arange(20.0)
 cases = {
-  'classifier': RandomForestClassifier(n_estimators=2).fit(X, y > 10),
+  'multi-output classifier': RandomForestClassifier(n_estimators=2).fit(X, np.c_[y > 10, y > 5]),
   'multi-output': RandomForestRegressor(n_estimators=2).fit(X, np.c_[y, y]),
   'custom init': GradientBoostingRegressor(n_estimators=2, init=LinearRegression()).fit(X, y),
+  'custom classifier init': GradientBoostingClassifier(n_estimators=2, init=LogisticRegression()).fit(X, y > 10),
+  'not a tree model': LinearRegression().fit(X, y),
 }
 for name, model in cases.items():
   try:
@@ -88,5 +140,11 @@ for name, model in cases.items():
 `;
   const result = run(script, dir);
   t.equal(result.status, 0, result.stderr);
-  t.same(result.stdout.trim().split('\n'), ['classifier refused', 'multi-output refused', 'custom init refused']);
+  t.same(result.stdout.trim().split('\n'), [
+    'multi-output classifier refused',
+    'multi-output refused',
+    'custom init refused',
+    'custom classifier init refused',
+    'not a tree model refused',
+  ]);
 });

@@ -132,3 +132,24 @@ export function describe(value: unknown): string {
   if (typeof value === 'object') return 'an object';
   return typeof value === 'number' ? String(value) : typeof value;
 }
+
+/**
+ * Refuses an object holding a field outside `known`. A loader lists every field of its format, the ones it reads
+ * and the ones it has checked cannot change a prediction; anything else may be a feature it does not implement
+ * (LightGBM's linear leaves, for one), and ignoring it would mispredict silently.
+ *
+ * @example
+ * ```ts
+ * refuseUnknownFields(leaf, LEAF_FIELDS, 'tree 3 leaf 7'); // throws on "leaf_coeff"
+ * ```
+ */
+export function refuseUnknownFields(obj: JsonRecord, known: ReadonlySet<string>, where: string): void {
+  for (const key in obj) {
+    if (!known.has(key)) {
+      throw modelError(
+        'MODEL_FEATURE_UNSUPPORTED',
+        `${where}: field "${key}" is not implemented by this runtime and may change predictions`,
+      );
+    }
+  }
+}

@@ -9,11 +9,54 @@ import {
   readNumber,
   readRecord,
   readString,
+  refuseUnknownFields,
   type JsonRecord,
 } from './json-fields.js';
 import { lightgbmEnsemble, lightgbmHeaderCheck, parseCategoryList } from './lightgbm-shared.js';
 
 const MISSING_TYPES: Readonly<Record<string, number>> = { None: MISSING_NONE, Zero: MISSING_ZERO, NaN: MISSING_NAN };
+
+// Every field LightGBM 4.x writes (tree.cpp ToJSON, gbdt_model_text.cpp DumpModel, the Python package's
+// pandas_categorical). Linear trees add leaf_const / leaf_features / leaf_coeff to their leaves: not implemented, so
+// such a dump is refused rather than predicted as if its leaves were constants.
+const MODEL_FIELDS: ReadonlySet<string> = new Set([
+  'name',
+  'version',
+  'num_class',
+  'num_tree_per_iteration',
+  'label_index',
+  'max_feature_idx',
+  'objective',
+  'average_output',
+  'feature_names',
+  'monotone_constraints',
+  'feature_infos',
+  'tree_info',
+  'feature_importances',
+  'pandas_categorical',
+]);
+const TREE_FIELDS: ReadonlySet<string> = new Set([
+  'tree_index',
+  'num_leaves',
+  'num_cat',
+  'shrinkage',
+  'tree_structure',
+]);
+const SPLIT_FIELDS: ReadonlySet<string> = new Set([
+  'split_index',
+  'split_feature',
+  'split_gain',
+  'threshold',
+  'decision_type',
+  'default_left',
+  'missing_type',
+  'internal_value',
+  'internal_weight',
+  'internal_count',
+  'left_child',
+  'right_child',
+]);
+const LEAF_FIELDS: ReadonlySet<string> = new Set(['leaf_index', 'leaf_value', 'leaf_weight', 'leaf_count']);
 
 /**
  * Loads a LightGBM `dump_model()` JSON object (`Booster.dump_model()` in Python, `LGBM_BoosterDumpModel` in C).
@@ -37,6 +80,7 @@ export function parseLightgbmJson(obj: unknown): TreeEnsemble {
       `not a LightGBM dump_model() object: "name" is ${describe(obj['name'])}, expected "tree"`,
     );
   }
+  refuseUnknownFields(obj, MODEL_FIELDS, 'model');
   const numFeatures = readInteger(obj, 'max_feature_idx', 'model', -1) + 1;
   const numOutputs = readInteger(obj, 'num_tree_per_iteration', 'model', 1);
   const numClass = readInteger(obj, 'num_class', 'model', 1);
@@ -54,6 +98,7 @@ export function parseLightgbmJson(obj: unknown): TreeEnsemble {
   trees.forEach((info, t) => {
     const where = `tree ${t}`;
     if (!isRecord(info)) throw modelError('MODEL_TRUNCATED', `${where} must be an object, found ${describe(info)}`);
+    refuseUnknownFields(info, TREE_FIELDS, where);
     const root = readRecord(info, 'tree_structure', where);
     const leaves = addTree(builder, root, where, seen, t % numOutputs);
     if (info['num_leaves'] !== undefined && info['num_leaves'] !== leaves) {
@@ -102,6 +147,7 @@ function addTree(
   order.forEach((node, i) => {
     const left = firstChild[i];
     if (left === undefined) {
+      refuseUnknownFields(node, LEAF_FIELDS, `${where} leaf ${describe(node['leaf_index'])}`);
       leaves++;
       // A bare single-leaf tree may omit its count: it has no split for TreeSHAP to weigh.
       const cover = order.length === 1 && node['leaf_count'] === undefined ? 0 : readNumber(node, 'leaf_count', where);
@@ -109,6 +155,7 @@ function addTree(
       return;
     }
     const at = `${where} node ${describe(node['split_index'])}`;
+    refuseUnknownFields(node, SPLIT_FIELDS, at);
     const feature = readInteger(node, 'split_feature', at);
     const defaultLeft = node['default_left'] === true;
     const cover = readNumber(node, 'internal_count', at);

@@ -8,6 +8,43 @@ import { scanNumberList } from './number-list.js';
 const CATEGORICAL_MASK = 1;
 const DEFAULT_LEFT_MASK = 2;
 
+// Every key LightGBM 4.x writes before "end of trees" (gbdt_model_text.cpp SaveModelToString, tree.cpp ToString).
+// Anything else may be a feature this runtime does not implement and is refused, never skipped.
+const HEADER_KEYS: ReadonlySet<string> = new Set([
+  'version',
+  'num_class',
+  'num_tree_per_iteration',
+  'label_index',
+  'max_feature_idx',
+  'objective',
+  'feature_names',
+  'feature_infos',
+  'monotone_constraints',
+  'tree_sizes',
+]);
+const NO_KEYS: ReadonlySet<string> = new Set();
+const HEADER_FLAGS: ReadonlySet<string> = new Set(['average_output']);
+const TREE_KEYS: ReadonlySet<string> = new Set([
+  'num_leaves',
+  'num_cat',
+  'split_feature',
+  'split_gain',
+  'threshold',
+  'decision_type',
+  'left_child',
+  'right_child',
+  'leaf_value',
+  'leaf_weight',
+  'leaf_count',
+  'internal_value',
+  'internal_weight',
+  'internal_count',
+  'cat_boundaries',
+  'cat_threshold',
+  'is_linear',
+  'shrinkage',
+]);
+
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /**
@@ -43,6 +80,8 @@ export function parseLightgbmText(text: string): TreeEnsemble {
     if (eq < 0) flags.add(line);
     else header.set(line.slice(0, eq), line.slice(eq + 1));
   }
+  for (const key of header.keys()) refuseUnknownKey(key, HEADER_KEYS, 'header');
+  for (const flag of flags) refuseUnknownKey(flag, HEADER_FLAGS, 'header');
 
   const numFeatures = integer(required(header, 'max_feature_idx', 'header'), 'max_feature_idx', -1) + 1;
   const numOutputs = integer(required(header, 'num_tree_per_iteration', 'header'), 'num_tree_per_iteration', 1);
@@ -72,7 +111,8 @@ export function parseLightgbmText(text: string): TreeEnsemble {
       const entry = lines[at]?.trim() ?? '';
       if (entry === '' || entry.startsWith('Tree=') || entry === 'end of trees') break;
       const eq = entry.indexOf('=');
-      if (eq > 0) block.set(entry.slice(0, eq), entry.slice(eq + 1));
+      if (eq <= 0) refuseUnknownKey(entry, NO_KEYS, `tree ${builder.numTrees}`);
+      block.set(entry.slice(0, eq), entry.slice(eq + 1));
     }
     const t = builder.numTrees;
     addTree(builder, block, `tree ${t}`, t % numOutputs);
@@ -104,6 +144,7 @@ function addTree(builder: EnsembleBuilder, block: Map<string, string>, where: st
   if (block.get('is_linear') !== undefined && block.get('is_linear') !== '0') {
     throw modelError('MODEL_FEATURE_UNSUPPORTED', `${where}: linear trees (is_linear=1) are not supported`);
   }
+  for (const key of block.keys()) refuseUnknownKey(key, TREE_KEYS, where);
   // Internal node i keeps index i; leaf j (written ~j = -j-1 in the child arrays) becomes splits + j.
   const splits = numLeaves - 1;
   const leafValue = numbers(block, 'leaf_value', where, numLeaves);
@@ -209,4 +250,13 @@ function numbers(block: Map<string, string>, key: string, where: string, length?
     if (!NUMBER.test(token)) throw modelError('MODEL_TRUNCATED', `${where}: "${key}" holds "${token}", not a number`);
     return Number(token);
   });
+}
+
+function refuseUnknownKey(key: string, known: ReadonlySet<string>, where: string): void {
+  if (!known.has(key)) {
+    throw modelError(
+      'MODEL_FEATURE_UNSUPPORTED',
+      `${where}: "${key}" is not implemented by this runtime and may change predictions`,
+    );
+  }
 }

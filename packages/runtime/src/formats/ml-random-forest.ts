@@ -1,7 +1,45 @@
 import type { OutputTransform, TreeEnsemble } from '../ensemble.js';
 import { EnsembleBuilder } from '../ensemble-builder.js';
 import { modelError } from '../errors.js';
-import { describe, isRecord, readArray, readRecord, readString, type JsonRecord } from './json-fields.js';
+import {
+  describe,
+  isRecord,
+  readArray,
+  readRecord,
+  readString,
+  refuseUnknownFields,
+  type JsonRecord,
+} from './json-fields.js';
+
+// The fields ml-random-forest 2.x and ml-cart write in toJSON(); any other one is refused, never skipped.
+const MODEL_FIELDS: ReadonlySet<string> = new Set(['name', 'baseModel', 'selectionMethod']);
+const BASE_FIELDS: ReadonlySet<string> = new Set([
+  'indexes',
+  'n',
+  'replacement',
+  'maxFeatures',
+  'nEstimators',
+  'treeOptions',
+  'isClassifier',
+  'seed',
+  'estimators',
+  'useSampleBagging',
+]);
+const NODE_FIELDS: ReadonlySet<string> = new Set([
+  'kind',
+  'gainFunction',
+  'splitFunction',
+  'minNumSamples',
+  'maxDepth',
+  'gainThreshold',
+  'splitValue',
+  'splitColumn',
+  'gain',
+  'numberSamples',
+  'distribution',
+  'left',
+  'right',
+]);
 
 /**
  * Loads an ml-random-forest `RandomForestRegression#toJSON()` object (ml-random-forest 2.x, trees from ml-cart).
@@ -32,7 +70,9 @@ export function parseMlRandomForest(obj: unknown): TreeEnsemble {
     const found = isRecord(obj) ? describe(obj['name']) : describe(obj);
     throw modelError('MODEL_FORMAT_UNSUPPORTED', `not an ml-random-forest RandomForestRegression: name is ${found}`);
   }
+  refuseUnknownFields(obj, MODEL_FIELDS, 'model');
   const base = readRecord(obj, 'baseModel', 'model');
+  refuseUnknownFields(base, BASE_FIELDS, 'baseModel');
   if (base['isClassifier'] === true) {
     throw modelError('MODEL_FEATURE_UNSUPPORTED', 'ml-random-forest classifiers are not supported');
   }
@@ -99,6 +139,7 @@ function addTree(
     const node = order[i]!;
     if (seen.has(node)) throw modelError('MODEL_CYCLE', `${where}: a node is reached twice (cycle or shared child)`);
     seen.add(node);
+    refuseUnknownFields(node, NODE_FIELDS, where);
     // ml-cart's own loader treats a node as a leaf exactly when it has a `distribution`.
     if (node['distribution'] === undefined) {
       firstChild[i] = order.length;

@@ -7,9 +7,25 @@
 import { EnsembleBuilder } from '../ensemble-builder.js';
 import type { TreeEnsemble } from '../ensemble.js';
 import { modelError } from '../errors.js';
+import { refuseUnknownFields } from './json-fields.js';
 import { xgboostObjective } from './xgboost-objective.js';
 
 const f32 = Math.fround;
+
+// What get_dump writes for a split and for a leaf; any other field is refused, never skipped.
+const SPLIT_FIELDS: ReadonlySet<string> = new Set([
+  'nodeid',
+  'depth',
+  'split',
+  'split_condition',
+  'yes',
+  'no',
+  'missing',
+  'gain',
+  'cover',
+  'children',
+]);
+const LEAF_FIELDS: ReadonlySet<string> = new Set(['nodeid', 'leaf', 'cover']);
 
 /** What a get_dump array does not record. */
 export interface XgboostDumpOptions {
@@ -166,10 +182,12 @@ function addTree(
       throw modelError('MODEL_TRUNCATED', `tree ${t}, node ${id}: no cover (dump with with_stats=True)`);
     }
     if ('leaf' in node) {
+      refuseUnknownFields(node, LEAF_FIELDS, `tree ${t}, leaf ${id}`);
       const leaf = f32(numberOrNaN(node['leaf']));
       builder.setLeaf(id, weight === undefined ? leaf : f32(leaf * weight), cover);
       continue;
     }
+    refuseUnknownFields(node, SPLIT_FIELDS, `tree ${t}, node ${id}`);
     const yes = node['yes'];
     const no = node['no'];
     const missing = node['missing'];

@@ -6,9 +6,54 @@
 import { EnsembleBuilder } from '../ensemble-builder.js';
 import type { TreeEnsemble } from '../ensemble.js';
 import { modelError } from '../errors.js';
+import { refuseUnknownFields } from './json-fields.js';
 import { xgboostObjective } from './xgboost-objective.js';
 
 type Json = Record<string, unknown>;
+
+// The fields XGBoost 1.7 to 3.x writes. A field outside these lists may be a feature this runtime does not
+// implement, so the model is refused rather than predicted without it.
+const LEARNER_FIELDS: ReadonlySet<string> = new Set([
+  'attributes',
+  'feature_names',
+  'feature_types',
+  'gradient_booster',
+  'learner_model_param',
+  'objective',
+]);
+const LEARNER_PARAMS: ReadonlySet<string> = new Set([
+  'base_score',
+  'boost_from_average',
+  'num_class',
+  'num_feature',
+  'num_target',
+]);
+const GBTREE_FIELDS: ReadonlySet<string> = new Set([
+  'cats',
+  'gbtree_model_param',
+  'iteration_indptr',
+  'tree_info',
+  'trees',
+  'weight_drop',
+]);
+const TREE_FIELDS: ReadonlySet<string> = new Set([
+  'base_weights',
+  'categories',
+  'categories_nodes',
+  'categories_segments',
+  'categories_sizes',
+  'default_left',
+  'id',
+  'left_children',
+  'loss_changes',
+  'parents',
+  'right_children',
+  'split_conditions',
+  'split_indices',
+  'split_type',
+  'sum_hessian',
+  'tree_param',
+]);
 
 const f32 = Math.fround;
 
@@ -22,7 +67,9 @@ const f32 = Math.fround;
  */
 export function parseXgboostJson(source: unknown): TreeEnsemble {
   const learner = field(object(source, 'model'), 'learner', 'object') as Json;
+  refuseUnknownFields(learner, LEARNER_FIELDS, 'XGBoost learner');
   const params = field(learner, 'learner_model_param', 'object') as Json;
+  refuseUnknownFields(params, LEARNER_PARAMS, 'XGBoost learner_model_param');
   const numClass = integerParam(params, 'num_class', 0);
   const numTarget = integerParam(params, 'num_target', 1);
   const numFeatures = integerParam(params, 'num_feature', undefined);
@@ -47,6 +94,8 @@ export function parseXgboostJson(source: unknown): TreeEnsemble {
       `XGBoost booster ${JSON.stringify(boosterName)} has no trees to evaluate`,
     );
   }
+  refuseUnknownFields(model, GBTREE_FIELDS, 'XGBoost gbtree model');
+  refuseCategoryRecoding(model['cats']);
   const trees = field(model, 'trees', 'array') as unknown[];
   const treeInfo = field(model, 'tree_info', 'array') as unknown[];
   if (treeInfo.length !== trees.length) {
@@ -97,7 +146,23 @@ export function parseXgboostJson(source: unknown): TreeEnsemble {
   });
 }
 
+/**
+ * XGBoost 3.1+ stores the categories a DataFrame held at training (`cats.enc`) and re-codes prediction inputs with
+ * them; the runtime takes codes as given, so a model that re-codes is refused rather than fed unmapped codes.
+ */
+function refuseCategoryRecoding(cats: unknown): void {
+  if (cats === undefined) return;
+  const enc = object(cats, 'XGBoost cats')['enc'];
+  if (!Array.isArray(enc) || enc.length > 0) {
+    throw modelError(
+      'MODEL_FEATURE_UNSUPPORTED',
+      'XGBoost model re-codes categories at prediction (cats.enc): not implemented',
+    );
+  }
+}
+
 function addTree(builder: EnsembleBuilder, tree: Json, t: number, output: number, weight: number | undefined): void {
+  refuseUnknownFields(tree, TREE_FIELDS, `tree ${t}`);
   const param = object(tree['tree_param'], `tree ${t} tree_param`);
   const size = Number(param['size_leaf_vector'] ?? 0);
   if (size > 1) {
