@@ -14,7 +14,42 @@ const whole = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 0 });
 const oneDecimal = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 1 });
 const percent = new Intl.NumberFormat(LOCALE, { style: 'percent', maximumFractionDigits: 0 });
 
+import { clearComparison, comparisonSummary, renderComparison } from './comparison.js';
+import { fetchRecord, initFinder } from './finder.js';
+import { readUrlState, writeUrlState } from './url-state.js';
+
 const form = /** @type {HTMLFormElement} */ (document.getElementById('building-form'));
+
+// Labels that lean on their neighbour on screen ("Its floor area") need their full name when read elsewhere.
+/** @type {Record<string, string>} */
+const FULL_NAMES = {};
+
+/** The three use-type rows, made from one template: a use type and its floor area for each slot. */
+function buildUseTypeRows() {
+  const template = /** @type {HTMLTemplateElement} */ (document.getElementById('use-type-row'));
+  for (const slot of /** @type {NodeListOf<HTMLElement>} */ (form.querySelectorAll('[data-use-slot]'))) {
+    const row = /** @type {DocumentFragment} */ (template.content.cloneNode(true));
+    const use = `${slot.dataset.useSlot}PropertyUseType`;
+    const area = `${use}Gfa`;
+    const part = (name) => /** @type {HTMLElement} */ (row.querySelector(`[data-part="${name}"]`));
+    for (const [name, id] of [
+      ['use', use],
+      ['area', area],
+    ]) {
+      const control = part(name);
+      control.id = id;
+      control.setAttribute('name', id);
+      control.setAttribute('aria-describedby', `${id}-error`);
+      part(`${name}-error`).id = `${id}-error`;
+      part(`${name}-label`).setAttribute('for', id);
+    }
+    part('use-label').prepend(slot.dataset.useLabel ?? use);
+    FULL_NAMES[area] = slot.dataset.areaName ?? area;
+    slot.replaceWith(row);
+  }
+}
+buildUseTypeRows();
+
 const controls = /** @type {(HTMLInputElement | HTMLSelectElement)[]} */ (
   Array.from(form.elements).filter((el) => el instanceof HTMLInputElement || el instanceof HTMLSelectElement)
 );
@@ -25,6 +60,8 @@ let debounceTimer = 0;
 let sequence = 0;
 /** @type {AbortController | undefined} */
 let inFlight;
+/** The city's record the form was filled from, if any: its reported use is compared with the estimate. */
+let currentRecord;
 /** The last explained estimate, to redraw its chart at a new width. */
 let lastFactors;
 let resizeTimer = 0;
@@ -34,13 +71,6 @@ function labelText(name) {
   const label = form.querySelector(`label[for="${name}"]`);
   return label?.firstChild?.textContent?.trim() ?? name;
 }
-
-// Labels that lean on their neighbour on screen ("Its floor area") need their full name when read elsewhere.
-const FULL_NAMES = {
-  largestPropertyUseTypeGfa: 'Floor area of the largest use',
-  secondLargestPropertyUseTypeGfa: 'Floor area of the second largest use',
-  thirdLargestPropertyUseTypeGfa: 'Floor area of the third largest use',
-};
 
 /** A field's name for people, wherever it is read away from its own label. */
 function plainName(name) {
@@ -269,13 +299,18 @@ async function postJson(path, body, signal) {
   return { status: response.status, data };
 }
 
-async function update(fromSubmit) {
+/**
+ * Reads the form and asks for an estimate. `mode`: 'typing' (messages for missing fields only once visited),
+ * 'submit' (every message, focus on the first) or 'restore' (every message, focus left alone: a link or a record).
+ */
+async function update(mode) {
   window.clearTimeout(debounceTimer);
+  writeUrlState(controls, currentRecord?.id);
   const { building, problems, missing } = readForm();
   clearErrors();
   for (const [name, message] of Object.entries(problems)) showError(name, message);
   for (const name of missing) {
-    if (fromSubmit || touched.has(name)) showError(name, `${plainName(name)} is needed for an estimate.`);
+    if (mode !== 'typing' || touched.has(name)) showError(name, `${plainName(name)} is needed for an estimate.`);
   }
   if (missing.length > 0 || Object.keys(problems).length > 0) {
     inFlight?.abort();
@@ -285,7 +320,7 @@ async function update(fromSubmit) {
       missing.length > 0
         ? `Fill in ${missing.map((n) => labelText(n).toLowerCase()).join(', ')} to see an estimate.`
         : 'Please correct the highlighted fields.';
-    if (fromSubmit) focusFirstError();
+    if (mode === 'submit') focusFirstError();
     return;
   }
 
@@ -304,12 +339,12 @@ async function update(fromSubmit) {
       for (const error of energy.data.errors) showError(fieldOfPath(error.path), inPlainWords(String(error.message)));
       showEstimate(false);
       statusLine.textContent = 'Please check the highlighted fields.';
-      if (fromSubmit) focusFirstError();
+      if (mode === 'submit') focusFirstError();
       return;
     }
     if (energy.status !== 200 || typeof energy.data?.value !== 'number') throw new Error(`predict ${energy.status}`);
     renderEstimate(energy.data, emissions.status === 200 ? emissions.data : undefined, building);
-    if (fromSubmit && window.matchMedia('(max-width: 56rem)').matches)
+    if (mode === 'submit' && window.matchMedia('(max-width: 56rem)').matches)
       byId('results').scrollIntoView({ block: 'start' });
   } catch (error) {
     if (mine !== sequence || (error instanceof DOMException && error.name === 'AbortError')) return;
@@ -318,10 +353,80 @@ async function update(fromSubmit) {
   }
 }
 
+// ---- a building from the city's records, or from a link ---------------------------------------------------------
+
+/** Letters and digits only, lower case: how the API matches category names. */
+const squash = (text) =>
+  String(text)
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '');
+
+/**
+ * Puts a value into a control. A select takes the option the API would match; a value it has no option for is added
+ * as one, so the API's own message about it can be shown rather than the value silently dropped.
+ */
+function setControl(control, value) {
+  const text = String(value);
+  if (control instanceof HTMLSelectElement) {
+    const options = Array.from(control.options);
+    const option =
+      options.find((o) => o.value === text) ?? options.find((o) => o.value && squash(o.value) === squash(text));
+    if (option) control.value = option.value;
+    else if (text !== '') {
+      control.append(new Option(text, text));
+      control.value = text;
+    } else control.value = '';
+  } else control.value = text;
+  if (text !== '') touched.add(control.name);
+}
+
+/** Fills the form with a record of the city's file, exactly as the API reads it. */
+function fillFromRecord(record) {
+  for (const control of controls) setControl(control, record.building[control.name] ?? '');
+}
+
+function showRecordNote(record) {
+  const note = byId('record-note');
+  note.textContent = `Filled in from the city's 2016 record of ${record.name}, ${record.address}. Change anything you know better.`;
+  note.hidden = false;
+}
+
+/** A record was picked in the search: fill the form, show its estimate and how it compares. */
+function pickRecord(record) {
+  currentRecord = record;
+  touched.clear();
+  fillFromRecord(record);
+  showRecordNote(record);
+  byId('record-note').focus();
+  void update('restore');
+}
+
+/** Opens the page in the state its link carries: the fields as they were typed, and the record if there was one. */
+async function restoreFromLink() {
+  const state = readUrlState(window.location.search, new Set(controls.map((c) => c.name)));
+  if (state.fields.size === 0 && state.record === undefined) return false;
+  for (const [name, value] of state.fields) {
+    const control = controls.find((c) => c.name === name);
+    if (control) setControl(control, value);
+  }
+  if (state.record !== undefined) {
+    const record = await fetchRecord(state.record).catch(() => undefined);
+    if (record) {
+      currentRecord = record;
+      if (state.fields.size === 0) fillFromRecord(record);
+      showRecordNote(record);
+    }
+  }
+  await update('restore');
+  return true;
+}
+
 // ---- showing the estimate ---------------------------------------------------------------------------------------
 
 function showEstimate(visible) {
   byId('estimate').hidden = !visible;
+  byId('summary').hidden = !visible;
+  if (!visible) clearComparison();
   // The status line repeats the estimate for screen readers; on screen the estimate itself says it.
   statusLine.classList.toggle('visually-hidden', visible);
 }
@@ -363,9 +468,17 @@ function renderEstimate(energy, emissions, building) {
   );
   byId('warnings').hidden = warnings.length === 0;
 
-  showEstimate(true); // before the chart, which is drawn at its shown width
+  showEstimate(true); // before the charts, which are drawn at their shown width
   renderFactors(energy, building);
-  statusLine.textContent = `Estimated ${kbtuText} kBtu a year, ${rangeText}.`;
+  const compared = currentRecord ? renderComparison(currentRecord, energy) : '';
+  byId('summary-text').replaceChildren(
+    Object.assign(document.createElement('strong'), { textContent: `Estimate: about ${kbtuText} kBtu a year` }),
+    `, likely ${approx.format(low)} to ${approx.format(high)}.`,
+  );
+  const summaryRecord = byId('summary-record');
+  summaryRecord.textContent = currentRecord ? comparisonSummary(currentRecord) : '';
+  summaryRecord.hidden = !currentRecord;
+  statusLine.textContent = `Estimated ${kbtuText} kBtu a year, ${rangeText}.${compared ? ` ${compared}` : ''}`;
 }
 
 /** A factor in words: the building's own value, so that "Built in 1927" reads as a reason. */
@@ -492,7 +605,7 @@ function fitText(node, width) {
 
 form.addEventListener('input', () => {
   window.clearTimeout(debounceTimer);
-  debounceTimer = window.setTimeout(() => void update(false), DEBOUNCE_MS);
+  debounceTimer = window.setTimeout(() => void update('typing'), DEBOUNCE_MS);
 });
 form.addEventListener('focusout', (event) => {
   const target = event.target;
@@ -507,12 +620,14 @@ window.addEventListener('resize', () => {
 });
 form.addEventListener('submit', (event) => {
   event.preventDefault();
-  void update(true);
+  void update('submit');
 });
+initFinder({ onPick: pickRecord });
 
 loadModelMetadata()
-  .then(() => {
+  .then(async () => {
     statusLine.textContent = 'Fill in the five fields about your building to see an estimate.';
+    await restoreFromLink();
   })
   .catch(() => {
     statusLine.textContent = 'The model could not be reached. Please reload the page in a moment.';

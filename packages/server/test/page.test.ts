@@ -1,18 +1,20 @@
 // The citizen page at GET /, driven in real headless Chromium against the real server and the real models.
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { get, type IncomingHttpHeaders } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 
 import { parse } from 'csv-parse/sync';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import t from 'tap';
 
 import { chromiumOptions, startServer, type RunningServer } from './fixtures/browser-kit.js';
+import { openPage, post, waitForEstimate } from './fixtures/page-kit.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const screenshotPath = join(repoRoot, 'docs', 'screenshots', 'citizen-page.png');
 const KBTU_PER_KWH = 3.412142;
 
 // The page formats for people in Seattle: three significant digits, en-US grouping. The test formats the API's own
@@ -21,13 +23,6 @@ const approx = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 3 });
 const oneDecimal = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
 
 type Building = Record<string, string | number | boolean>;
-interface Prediction {
-  value: number;
-  unit: string;
-  interval: { low: number; high: number; level: number };
-  warnings: { field?: string; code: string; message: string }[];
-  contributions?: { feature: string; value: number }[];
-}
 
 /** Letters and digits only, lower case: how the API matches category names, used here to pick the form's option. */
 const squash = (text: string) => text.toLowerCase().replace(/[^a-z0-9]/g, '');
@@ -68,24 +63,6 @@ async function buildingFromDataset(id: string) {
   };
 }
 
-/** Opens the page in a fresh context that refuses, and records, any request that would leave the server. */
-async function openPage(browser: Browser, server: RunningServer, viewport = { width: 1280, height: 900 }) {
-  const context = await browser.newContext({ viewport });
-  const page = await context.newPage();
-  const requests: string[] = [];
-  const consoleErrors: string[] = [];
-  await page.route('**/*', (route) => {
-    const url = route.request().url();
-    requests.push(url);
-    return new URL(url).origin === server.url ? route.continue() : route.abort('blockedbyclient');
-  });
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(message.text());
-  });
-  page.on('pageerror', (error) => consoleErrors.push(error.message));
-  return { page, requests, consoleErrors, close: () => context.close() };
-}
-
 /** Picks the option whose value matches `wanted` the way the API matches categories; returns the canonical value. */
 async function chooseCategory(page: Page, field: string, wanted: string) {
   const values = await page
@@ -114,18 +91,6 @@ async function fillBuilding(page: Page, source: Awaited<ReturnType<typeof buildi
   return building;
 }
 
-async function post(server: RunningServer, path: string, body: unknown) {
-  const response = await fetch(`${server.url}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  return {
-    status: response.status,
-    body: (await response.json()) as Prediction & { errors?: { path: string; message: string }[] },
-  };
-}
-
 /**
  * Whether `shown` carries the API's `message` word for word, the page having only put the form's names for the
  * fields in place of the API's identifiers (`propertyGfaParking` -> "parking area").
@@ -147,13 +112,6 @@ async function carriesApiWords(page: Page, shown: string, message: string) {
   return !names.some((name) => new RegExp(`\\b${name}\\b`).test(shown));
 }
 
-async function waitForEstimate(page: Page, value: number) {
-  await page.waitForFunction((expected) => {
-    const slot = document.getElementById('energy-kbtu');
-    return slot?.dataset['value'] === String(expected) && !document.getElementById('estimate')?.hidden;
-  }, value);
-}
-
 let server: RunningServer;
 let browser: Browser;
 
@@ -166,7 +124,7 @@ t.teardown(async () => {
   await server?.close();
 });
 
-t.test("shows the API's estimate for a real building of the 2016 data, and saves the screenshot", async (t) => {
+t.test("shows the API's estimate for a real building of the 2016 data typed in by hand", async (t) => {
   const source = await buildingFromDataset('1');
   const { page, requests, consoleErrors, close } = await openPage(browser, server);
   const sent: unknown[] = [];
@@ -224,10 +182,6 @@ t.test("shows the API's estimate for a real building of the 2016 data, and saves
     `Estimated ${approx.format(energy.body.value)} kBtu a year, between ${approx.format(low)} and ${approx.format(high)} kBtu a year.`,
     'the live status line announces the estimate',
   );
-
-  await mkdir(dirname(screenshotPath), { recursive: true });
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: screenshotPath, fullPage: true });
 
   t.same(
     requests.filter((url) => new URL(url).origin !== server.url),
@@ -319,6 +273,8 @@ t.test('completes the flow by keyboard alone, in a sensible order, with visible 
       );
 
   await tab(); // the skip link comes first
+  t.equal(await tab(), 'finder-q', "then the search of the city's records");
+  t.equal(await tab(), 'Search');
   t.equal(await tab(), 'primaryPropertyType');
   const propertyType = await canonical('primaryPropertyType', source.categories.primaryPropertyType ?? '');
   await page.keyboard.type(propertyType);
@@ -332,7 +288,14 @@ t.test('completes the flow by keyboard alone, in a sensible order, with visible 
   t.equal(await tab(), 'propertyGfaTotal');
   await page.keyboard.type(String(source.numbers.propertyGfaTotal));
   while ((await tab()) !== 'Estimate' && visited.length < 40);
-  t.same(visited, focusOrder.slice(0, visited.length), 'Tab follows the order of the page');
+  // The short estimate after the five fields has a link once the estimate is in, which may be before or after Tab.
+  const summaryLink = 'See the details of the estimate';
+  const shown = visited.filter((id) => id !== summaryLink);
+  t.same(
+    shown,
+    focusOrder.filter((id) => id !== summaryLink).slice(0, shown.length),
+    'Tab follows the order of the page',
+  );
   t.equal(visited.at(-1), 'Estimate', 'the button is reached after the optional details');
   await page.keyboard.press('Enter');
 
@@ -354,7 +317,7 @@ t.test('completes the flow by keyboard alone, in a sensible order, with visible 
   await close();
 });
 
-t.test('loads nothing from outside the server and transfers under 100 KB in total', async (t) => {
+t.test('loads nothing from outside the server and transfers under 100 KB before a search', async (t) => {
   const source = await buildingFromDataset('1');
   const { page, requests, consoleErrors, close } = await openPage(browser, server);
   const cdp = await page.context().newCDPSession(page);
@@ -365,17 +328,19 @@ t.test('loads nothing from outside the server and transfers under 100 KB in tota
   });
   await page.goto(`${server.url}/`);
   await page.waitForSelector('#primaryPropertyType option:nth-child(2)', { state: 'attached' });
+  await page.waitForLoadState('networkidle');
+  const beforeSearch = transferred;
+  const pageRequests = requests.length;
+  t.comment(`page and model metadata: ${beforeSearch} bytes in ${pageRequests} requests`);
+  t.ok(beforeSearch > 0 && beforeSearch < 100 * 1024, `${beforeSearch} bytes transferred before a search`);
+
   const building = await fillBuilding(page, source);
   await page.click('button[type=submit]');
   const energy = await post(server, '/v1/predict?explain=true', building);
   await waitForEstimate(page, energy.body.value);
   await page.waitForLoadState('networkidle');
-  t.comment(`transferred ${transferred} bytes in ${requests.length} requests`);
-  t.ok(
-    transferred > 0 && transferred < 100 * 1024,
-    `${transferred} bytes transferred, page, model metadata and estimate included`,
-  );
-  t.ok(requests.length > 0);
+  t.comment(`with one estimate: ${transferred} bytes in ${requests.length} requests`);
+  t.ok(transferred < 100 * 1024, `${transferred} bytes with an estimate typed in by hand`);
   t.same(
     requests.filter((url) => new URL(url).origin !== server.url),
     [],
@@ -385,27 +350,54 @@ t.test('loads nothing from outside the server and transfers under 100 KB in tota
   await close();
 });
 
-t.test('works on a phone: one column, nothing wider than the screen', async (t) => {
+t.test('works on a phone: the estimate right after the five fields, nothing wider than the screen', async (t) => {
   const source = await buildingFromDataset('557');
-  const { page, close } = await openPage(browser, server, { width: 360, height: 740 });
+  const { page, close } = await openPage(browser, server, { width: 390, height: 844 });
   await page.goto(`${server.url}/`);
   await page.waitForSelector('#primaryPropertyType option:nth-child(2)', { state: 'attached' });
-  const building = await fillBuilding(page, source);
-  await page.click('button[type=submit]');
+  const building: Building = {
+    primaryPropertyType: await chooseCategory(page, 'primaryPropertyType', source.categories.primaryPropertyType ?? ''),
+    neighborhood: await chooseCategory(page, 'neighborhood', source.categories.neighborhood ?? ''),
+  };
+  for (const field of ['yearBuilt', 'numberOfFloors', 'propertyGfaTotal'] as const) {
+    await page.locator(`#${field}`).pressSequentially(String(source.numbers[field]));
+    building[field] = source.numbers[field] ?? NaN;
+  }
   const energy = await post(server, '/v1/predict?explain=true', building);
   await waitForEstimate(page, energy.body.value);
+  const { low, high } = energy.body.interval;
+  t.equal(
+    await page.textContent('#summary-text'),
+    `Estimate: about ${approx.format(energy.body.value)} kBtu a year, likely ${approx.format(low)} to ${approx.format(high)}.`,
+    'a short estimate, without pressing the button',
+  );
+  // Where the person is after typing the floor area: the estimate must be on screen there, not below the options.
+  await page.locator('#propertyGfaTotal').scrollIntoViewIfNeeded();
   const layout = await page.evaluate(() => {
-    const form = document.getElementById('building-form')!.getBoundingClientRect();
-    const results = document.getElementById('results')!.getBoundingClientRect();
+    const box = (selector: string) => document.querySelector(selector)!.getBoundingClientRect();
     return {
       scrollWidth: document.documentElement.scrollWidth,
       width: window.innerWidth,
-      formBottom: form.bottom,
-      resultsTop: results.top,
+      height: window.innerHeight,
+      lastRequired: box('#propertyGfaTotal').bottom,
+      lastRequiredTop: box('label[for=propertyGfaTotal]').top,
+      summary: { top: box('#summary').top, bottom: box('#summary').bottom },
+      optionalTop: box('fieldset.optional').top,
+      formBottom: box('#building-form').bottom,
+      resultsTop: box('#results').top,
     };
   });
   t.ok(layout.scrollWidth <= layout.width, `no horizontal scrolling (${layout.scrollWidth} <= ${layout.width})`);
-  t.ok(layout.resultsTop >= layout.formBottom, 'the estimate comes below the form');
+  t.ok(
+    layout.summary.top >= layout.lastRequired && layout.summary.bottom <= layout.optionalTop,
+    'the short estimate sits between the five fields and the optional ones',
+  );
+  t.ok(
+    layout.summary.bottom - layout.lastRequiredTop <= layout.height,
+    'the last required field and the short estimate fit on one screen',
+  );
+  t.ok(await page.isVisible('#summary'));
+  t.ok(layout.resultsTop >= layout.formBottom, 'the full estimate comes below the form');
   await close();
 });
 
@@ -519,4 +511,24 @@ t.test('updates as the person types, without pressing the button', async (t) => 
   await page.locator('#status').filter({ hasText: 'Fill in year built to see an estimate.' }).waitFor();
   t.ok(await page.isHidden('#estimate'), 'an estimate never stays on screen for a building that is no longer complete');
   await close();
+});
+
+t.test("the page's files are gzipped for clients that accept it, byte for byte the files on disk", async (t) => {
+  const onDisk = await readFile(join(repoRoot, 'packages', 'server', 'public', 'app.js'));
+  const fetchRaw = (encoding: string) =>
+    new Promise<{ headers: IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+      get(`${server.url}/app.js`, { headers: { 'accept-encoding': encoding } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+      }).on('error', reject);
+    });
+  const zipped = await fetchRaw('gzip, deflate, br');
+  t.equal(zipped.headers['content-encoding'], 'gzip');
+  t.match(zipped.headers['vary'], /accept-encoding/i, 'caches keep the two apart');
+  t.ok(gunzipSync(zipped.body).equals(onDisk), 'the same bytes once unzipped');
+  t.ok(zipped.body.length < onDisk.length / 2, `${zipped.body.length} of ${onDisk.length} bytes`);
+  const plain = await fetchRaw('identity');
+  t.equal(plain.headers['content-encoding'], undefined);
+  t.ok(plain.body.equals(onDisk));
 });

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
+import { gzipSync } from 'node:zlib';
 
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
 
 import { packageDir } from '../config.js';
 import { PAGE_CSP } from '../middleware/security-headers.js';
@@ -44,6 +45,36 @@ async function readPublicFile(urlPath: string, dir: string): Promise<{ body: Buf
   }
 }
 
+/** Text files worth compressing (images other than SVG are compressed already). */
+const COMPRESSIBLE = /^(text\/|application\/(json|manifest\+json)|image\/svg\+xml)/;
+const gzipped = new Map<string, { source: Buffer; gzip: Buffer }>();
+
+/**
+ * Answers with a file of the page, gzipped when the client accepts it: the page's budget is what a phone downloads.
+ * The compressed copy is kept while the file's content stays the same.
+ */
+function sendPublicFile(ctx: Context, name: string, file: { body: Buffer; type: string }): void {
+  ctx.set('content-security-policy', PAGE_CSP);
+  ctx.set('cache-control', 'no-cache');
+  ctx.type = file.type;
+  if (!COMPRESSIBLE.test(file.type)) {
+    ctx.body = file.body;
+    return;
+  }
+  ctx.vary('accept-encoding');
+  if (ctx.acceptsEncodings('gzip', 'identity') !== 'gzip') {
+    ctx.body = file.body;
+    return;
+  }
+  let cached = gzipped.get(name);
+  if (cached === undefined || !cached.source.equals(file.body)) {
+    cached = { source: file.body, gzip: gzipSync(file.body) };
+    gzipped.set(name, cached);
+  }
+  ctx.set('content-encoding', 'gzip');
+  ctx.body = cached.gzip;
+}
+
 /**
  * Registers `GET /`: the citizen page, `public/index.html`, when it exists (404 otherwise).
  *
@@ -69,10 +100,7 @@ export function registerPageRoutes(router: ApiRouter, dir: string = publicDir): 
   router.get('/', async (ctx) => {
     const file = await readPublicFile('index.html', dir);
     if (file === undefined) throw new HttpProblem(404, 'not-found', 'The citizen page is not installed.');
-    ctx.set('content-security-policy', PAGE_CSP);
-    ctx.set('cache-control', 'no-cache');
-    ctx.type = file.type;
-    ctx.body = file.body;
+    sendPublicFile(ctx, join(dir, 'index.html'), file);
   });
 }
 
@@ -94,9 +122,6 @@ export function publicFiles(dir: string = publicDir): Middleware {
       return next();
     const file = await readPublicFile(ctx.path, dir);
     if (file === undefined) return next();
-    ctx.set('content-security-policy', PAGE_CSP);
-    ctx.set('cache-control', 'no-cache');
-    ctx.type = file.type;
-    ctx.body = file.body;
+    sendPublicFile(ctx, join(dir, ctx.path), file);
   };
 }
