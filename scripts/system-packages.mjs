@@ -7,6 +7,9 @@ export const debianPackages = [
   'python3-xgboost',
   'python3-sklearn',
   'python3-pandas',
+  // The Open Inference Protocol's gRPC tests: a Python client, with stubs generated from the vendored protos.
+  'python3-grpcio',
+  'python3-grpc-tools',
   'chromium',
   // The container image test: buildah builds and runs the Dockerfile, debootstrap makes the stand-in base,
   // podman reads the image's layer sizes.
