@@ -387,8 +387,22 @@ function fillFromRecord(record) {
 
 function showRecordNote(record) {
   const note = byId('record-note');
-  note.textContent = `Filled in from the city's 2016 record of ${record.name}, ${record.address}. Change anything you know better.`;
+  byId('record-text').textContent =
+    `Filled in from the city's 2016 record of ${record.name}, ${record.address}. Change anything you know better.`;
   note.hidden = false;
+}
+
+/** Back to an empty form: the record, its comparison and the address's state are dropped. */
+function clearRecord() {
+  currentRecord = undefined;
+  touched.clear();
+  for (const control of controls) setControl(control, '');
+  byId('record-note').hidden = true;
+  clearErrors();
+  showEstimate(false);
+  writeUrlState(controls, undefined);
+  statusLine.textContent = 'Fill in the five fields about your building to see an estimate.';
+  byId('finder-q').focus();
 }
 
 /** A record was picked in the search: fill the form, show its estimate and how it compares. */
@@ -623,6 +637,7 @@ form.addEventListener('submit', (event) => {
   void update('submit');
 });
 initFinder({ onPick: pickRecord });
+byId('record-clear').addEventListener('click', clearRecord);
 
 loadModelMetadata()
   .then(async () => {

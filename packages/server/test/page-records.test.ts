@@ -117,7 +117,7 @@ t.test('finds a 2016 building by a partial address, fills the form, estimates an
   t.equal(values['neighborhood'], 'Downtown', 'the file\'s "DOWNTOWN", as the API reads it');
   t.equal(await page.textContent('#energy-kbtu'), approx.format(energy.body.value), 'the estimate of that building');
   t.equal(
-    await page.textContent('#record-note'),
+    await page.textContent('#record-text'),
     "Filled in from the city's 2016 record of Mayflower park hotel, 405 Olive way. Change anything you know better.",
   );
   t.equal(await page.evaluate(() => document.activeElement?.id), 'record-note', 'focus goes to what happened');
@@ -134,6 +134,14 @@ t.test('finds a 2016 building by a partial address, fills the form, estimates an
     window.scrollTo(0, 0);
   });
   await page.screenshot({ path: screenshotPath, fullPage: true });
+
+  // Not the owner's building after all: back to an empty form and a plain address.
+  await page.click('#record-clear');
+  t.same(Object.values(await formValues(page)).filter(Boolean), [], 'every field empty');
+  t.equal(new URL(page.url()).search, '', 'the address no longer carries the record');
+  t.ok(await page.isHidden('#estimate'));
+  t.ok(await page.isHidden('#record-note'));
+  t.equal(await page.evaluate(() => document.activeElement?.id), 'finder-q', 'ready for another search');
 
   t.same(
     requests.filter((u) => new URL(u).origin !== server.url),

@@ -245,7 +245,7 @@ t.test('completes the flow by keyboard alone, in a sensible order, with visible 
   await page.waitForSelector('#neighborhood option:nth-child(2)', { state: 'attached' });
   const focusOrder = await page
     .locator('a[href], input, select, button')
-    .evaluateAll((all) => all.map((e) => e.id || e.textContent?.trim()));
+    .evaluateAll((all) => all.filter((e) => e.checkVisibility()).map((e) => e.id || e.textContent?.trim()));
 
   const visited: string[] = [];
   const tab = async () => {
