@@ -5,6 +5,8 @@ export type { Building, BuildingShape } from './building-type.js';
 export { describeBuildingFields, maxFloorArea, ordinanceThreshold, seattleBounds } from './building-fields.js';
 export type { BuildingFieldDoc } from './building-fields.js';
 export { exampleBuilding } from './example-building.js';
+export { warningCodes } from './warning-codes.js';
+export type { WarningCode } from './warning-codes.js';
 export { categoryNames, matchCategory, normalizeCategoryName, vocabulary } from './vocabulary.js';
 export type { Category, CategoryField, CategoryMatch } from './vocabulary.js';
 export { loadModelStore, findBundles, compareVersions } from './bundle/model-store.js';

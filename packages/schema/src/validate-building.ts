@@ -4,6 +4,7 @@ import { buildingShape, currentYear, type Building } from './building-type.js';
 import { closestName } from './closest-name.js';
 import { findHiddenCharacter, showText } from './hidden-characters.js';
 import { matchCategory, resolveBySize, type CategoryField } from './vocabulary.js';
+import type { WarningCode } from './warning-codes.js';
 
 /** One hard problem with the input; `path` is the field name ('' for the whole body). */
 export interface ValidationIssue {
@@ -14,7 +15,7 @@ export interface ValidationIssue {
 /** A soft issue: the building is accepted, but the answer deserves a caveat. */
 export interface Warning {
   field?: string;
-  code: string;
+  code: WarningCode;
   message: string;
 }
 

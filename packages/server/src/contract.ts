@@ -79,4 +79,6 @@ export interface BuildingSchemaApi {
   validateBuilding(input: unknown): BuildingValidation;
   buildingJsonSchema(): Record<string, unknown>;
   readonly exampleBuilding: Record<string, unknown>;
+  /** Every warning code the schema and its bundles answer with, and its meaning (documented in OpenAPI). */
+  readonly warningCodes?: Readonly<Record<string, string>>;
 }

@@ -33,16 +33,33 @@ const interval = {
   },
 };
 
-const warning = {
-  type: 'object',
-  required: ['code', 'message'],
-  properties: { field: { type: 'string' }, code: { type: 'string' }, message: { type: 'string' } },
-};
+// With the schema's list of codes, `code` is an enum whose description says when each is given.
+function warningSchema(codes: Readonly<Record<string, string>> | undefined) {
+  const code =
+    codes === undefined
+      ? { type: 'string' }
+      : {
+          type: 'string',
+          enum: Object.keys(codes),
+          description: Object.entries(codes)
+            .map(([name, meaning]) => `${name}: ${meaning}.`)
+            .join(' '),
+        };
+  return {
+    type: 'object',
+    required: ['code', 'message'],
+    properties: {
+      field: { type: 'string', description: 'The input field concerned.' },
+      code,
+      message: { type: 'string' },
+    },
+  };
+}
 
 const predictionFields = {
   value: { type: 'number', description: "The prediction in the target's unit." },
   interval,
-  warnings: { type: 'array', items: warning },
+  warnings: { type: 'array', items: { $ref: '#/components/schemas/Warning' } },
   baseValue: { type: 'number', description: "With explain: the model's expected log value." },
   contributions: {
     type: 'array',
@@ -99,11 +116,13 @@ export function openApiComponents(
   building: Record<string, unknown>,
   buildingExample: Record<string, unknown>,
   batchLimit: number,
+  warningCodes?: Readonly<Record<string, string>>,
 ) {
   const { $schema: _ignored, $id: _id, ...buildingSchema } = building;
   return {
     schemas: {
       Building: buildingSchema,
+      Warning: warningSchema(warningCodes),
       FieldError: {
         type: 'object',
         required: ['path', 'message'],

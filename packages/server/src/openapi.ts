@@ -73,7 +73,7 @@ export function buildOpenApiDocument(schema: BuildingSchemaApi, options: { batch
       { name: 'Documentation', description: 'This document, Swagger UI and the citizen page.' },
     ],
     components: mergeComponents(
-      openApiComponents(schema.buildingJsonSchema(), schema.exampleBuilding, options.batchLimit),
+      openApiComponents(schema.buildingJsonSchema(), schema.exampleBuilding, options.batchLimit, schema.warningCodes),
       inferenceProtocolComponents(),
     ),
   };

@@ -1,4 +1,10 @@
-import { buildingJsonSchema, exampleBuilding, loadModelStore, validateBuilding } from '@seattle-energy/schema';
+import {
+  buildingJsonSchema,
+  exampleBuilding,
+  loadModelStore,
+  validateBuilding,
+  warningCodes,
+} from '@seattle-energy/schema';
 
 import type { BuildingSchemaApi, ModelStoreView } from './contract.js';
 
@@ -20,6 +26,7 @@ export function loadSchemaPackage(): SchemaPackage {
     validateBuilding,
     buildingJsonSchema: () => buildingJsonSchema() as Record<string, unknown>,
     exampleBuilding: exampleBuilding as unknown as Record<string, unknown>,
+    warningCodes,
     loadModelStore: (modelsDir: string): Promise<ModelStoreView> => loadModelStore(modelsDir),
   };
 }
