@@ -44,7 +44,27 @@ function relativeMismatches(actual: readonly number[], expected: readonly number
   return count;
 }
 
-for (const name of caseNames('lightgbm')) {
+t.test('lightgbm/linear_tree is refused through the CLI (exit 1, typed code)', async (t) => {
+  for (const file of ['model.txt', 'model.json']) {
+    const result = spawnSync(
+      process.execPath,
+      [
+        cli,
+        'predict',
+        '--model',
+        fixtureFile(`lightgbm/linear_tree/${file}`),
+        '--input',
+        fixtureFile('lightgbm/linear_tree/input.json'),
+      ],
+      { encoding: 'utf8' },
+    );
+    t.equal(result.status, 1, `${file}: exit code`);
+    t.match(result.stderr, /^error: MODEL_FEATURE_UNSUPPORTED: /, `${file}: the code on stderr`);
+    t.equal(result.stdout, '', `${file}: no predictions`);
+  }
+});
+
+for (const name of caseNames('lightgbm').filter((name) => name !== 'linear_tree')) {
   t.test(`lightgbm/${name} through the CLI`, async (t) => {
     const dir = `lightgbm/${name}`;
     const input = fixtureFile(`${dir}/input.json`);

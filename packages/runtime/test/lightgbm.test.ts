@@ -22,8 +22,10 @@ interface Expected {
   contrib: number[][];
 }
 
+// Linear trees are refused (below); every other case is predicted.
+const LINEAR = 'linear_tree';
 const cases = readdirSync(root)
-  .filter((name) => statSync(join(root, name)).isDirectory())
+  .filter((name) => statSync(join(root, name)).isDirectory() && name !== LINEAR)
   .sort();
 
 /** Largest |a - b| / max(|b|, floor) over two equal-length lists. */
@@ -37,7 +39,29 @@ function worstRelative(actual: ArrayLike<number>, expected: readonly number[], f
 }
 
 t.test('the fixture set is complete', async (t) => {
-  t.equal(cases.length, 13, 'thirteen LightGBM cases');
+  t.equal(cases.length, 19, 'nineteen LightGBM cases besides linear_tree');
+});
+
+t.test('a linear-tree model is refused from both files, never predicted with constant leaves', async (t) => {
+  const dir = join(root, LINEAR);
+  const expected = JSON.parse(readText(join(dir, 'expected.json'))) as Expected;
+  for (const file of ['model.json', 'model.txt']) {
+    const text = readText(join(dir, file));
+    t.throws(() => loadModel(text), { code: 'MODEL_FEATURE_UNSUPPORTED' }, `${file} refused`);
+  }
+  // What ignoring the linear part would predict: the fixture's rows, with the constant leaf_value of each leaf.
+  const input = JSON.parse(readText(join(dir, 'input.json'))) as { feature_names: string[]; rows: (number | null)[][] };
+  const constant = JSON.parse(readText(join(dir, 'model.json'))) as { tree_info: { tree_structure: unknown }[] };
+  const strip = (node: Record<string, unknown>): void => {
+    delete node['leaf_const'];
+    delete node['leaf_features'];
+    delete node['leaf_coeff'];
+    for (const child of ['left_child', 'right_child']) if (node[child]) strip(node[child] as Record<string, unknown>);
+  };
+  for (const tree of constant.tree_info) strip(tree.tree_structure as Record<string, unknown>);
+  const wrong = loadModel(constant).predictBatch(input.rows, input.feature_names.length, 'margin');
+  const differ = expected.raw.filter((r, i) => r !== wrong[i]).length;
+  t.ok(differ > expected.raw.length / 2, `constant leaves would mispredict ${differ} of ${expected.raw.length} rows`);
 });
 
 for (const name of cases) {

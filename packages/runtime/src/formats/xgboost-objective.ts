@@ -19,6 +19,7 @@ const OBJECTIVES: Readonly<Record<string, { link: Link; transform: Transform }>>
   'reg:absoluteerror': { link: 'identity', transform: 'identity' },
   'reg:pseudohubererror': { link: 'identity', transform: 'identity' },
   'reg:quantileerror': { link: 'identity', transform: 'identity' },
+  'reg:expectileerror': { link: 'identity', transform: 'identity' },
   'reg:logistic': { link: 'logit', transform: 'sigmoid' },
   'binary:logistic': { link: 'logit', transform: 'sigmoid' },
   'binary:logitraw': { link: 'identity', transform: 'identity' },
@@ -26,6 +27,12 @@ const OBJECTIVES: Readonly<Record<string, { link: Link; transform: Transform }>>
   'count:poisson': { link: 'log', transform: 'exp' },
   'reg:gamma': { link: 'log', transform: 'exp' },
   'reg:tweedie': { link: 'log', transform: 'exp' },
+  // Cox and AFT predict a hazard ratio / survival time: exp of the margin, base_score read through log.
+  'survival:cox': { link: 'log', transform: 'exp' },
+  'survival:aft': { link: 'log', transform: 'exp' },
+  'rank:pairwise': { link: 'identity', transform: 'identity' },
+  'rank:ndcg': { link: 'identity', transform: 'identity' },
+  'rank:map': { link: 'identity', transform: 'identity' },
   'multi:softprob': { link: 'identity', transform: 'softprob' },
   'multi:softmax': { link: 'identity', transform: 'softmax' },
 };
