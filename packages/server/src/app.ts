@@ -11,6 +11,7 @@ import type { ModelRegistry } from './model-registry.js';
 import { errorHandler } from './middleware/error-handler.js';
 import { fallback } from './middleware/fallback.js';
 import { inferenceErrorMember } from './inference-protocol/error-member.js';
+import { lingeringClose } from './middleware/lingering-close.js';
 import { observe, type RequestState } from './middleware/observe.js';
 import { securityHeaders } from './middleware/security-headers.js';
 import { lazyBuildingRecords, type BuildingRecords } from './buildings/building-records.js';
@@ -50,8 +51,9 @@ export interface ServerApp {
 
 /**
  * Builds the Koa application from injected parts; it never listens (see `startServer`).
- * Order: observe (request id, log line, metrics) -> the protocol's `error` member on /v2 problems -> the one error
- * middleware -> security headers -> CORS (only if origins are configured) -> routes -> 405/404 fallback.
+ * Order: lingering close (an answer decided before the whole body arrived drains the rest, nginx-like) -> observe
+ * (request id, log line, metrics) -> the protocol's `error` member on /v2 problems -> the one error middleware ->
+ * security headers -> CORS (only if origins are configured) -> routes -> 405/404 fallback.
  *
  * @example
  * const { app } = createApp({ registry, schema, config: loadConfig(process.env), logger, metrics: createMetrics() });
@@ -84,6 +86,7 @@ export function createApp(deps: AppDeps): ServerApp {
   const dir = deps.publicDir ?? publicDir;
   registerPageRoutes(router, dir);
 
+  app.use(lingeringClose());
   app.use(observe({ logger: deps.logger, metrics: deps.metrics, draining: () => deps.registry.state === 'draining' }));
   app.use(inferenceErrorMember());
   app.use(errorHandler({ logger: deps.logger }));

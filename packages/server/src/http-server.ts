@@ -1,8 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 
 import type { ServerConfig } from './config.js';
 import type { Logger } from './logger.js';
+import { isLingering, linger } from './middleware/lingering-close.js';
 
 /** A listening server and its graceful shutdown. */
 export interface RunningServer {
@@ -71,9 +72,13 @@ export async function startHttpServer(handler: Handler, config: ServerConfig, lo
   );
   // Bound the sockets of one process; beyond this the kernel backlog holds them.
   server.maxConnections = 10_000;
-  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    // The parser keeps failing on the rest of a body being discarded; that socket is already answered.
+    if (isLingering(socket)) return;
     if (socket.writable && !socket.destroyed) {
-      socket.end(rawProblem(error.code));
+      // A client still sending (a body arriving too slowly) reads the answer instead of a reset (lingering-close.ts).
+      socket.write(rawProblem(error.code));
+      linger(socket);
     } else {
       socket.destroy();
     }
