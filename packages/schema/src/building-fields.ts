@@ -76,7 +76,7 @@ function defineFieldDocs(currentYear: number): BuildingFieldDoc[] {
       required: true,
       type: 'string',
       description:
-        "The building's primary property type as the City of Seattle classifies it. Portfolio Manager use-type names are accepted where they map to one property type.",
+        'The building\'s primary property type as the City of Seattle classifies it. Every ENERGY STAR Portfolio Manager property type and the names the city\'s files have used since 2015 are understood too ("Office" by floor area, a type the models never saw as its nearest category), with a warning saying how.',
       rule: `one of the property types (case, spaces and punctuation are ignored): ${list(categoryNames('primaryPropertyType'))}`,
       example: 'Hotel',
     },
