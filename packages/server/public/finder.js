@@ -6,11 +6,18 @@ const MIN_QUERY = 2;
 
 const byId = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 
-/** The city writes some names in capitals; people read them more easily in title case. */
+/**
+ * The city writes some names in capitals; people read them more easily in title case. Words with digits keep a
+ * readable form: "5TH" becomes "5th", a code such as "ID8" stays as it is.
+ */
 export function readable(text) {
   const value = String(text ?? '').trim();
   if (value !== value.toUpperCase() || !/\p{L}/u.test(value)) return value;
-  return value.toLowerCase().replace(/(^|[\s/(-])(\p{L})/gu, (_, sep, ch) => sep + ch.toUpperCase());
+  return value.replace(/[\p{L}\p{N}']+/gu, (word) => {
+    if (/^\p{N}/u.test(word)) return word.toLowerCase();
+    if (/\p{N}/u.test(word)) return word;
+    return word[0] + word.slice(1).toLowerCase();
+  });
 }
 
 async function getJson(path, signal) {
