@@ -145,10 +145,7 @@ export function registerBuildingRoutes(
    *         valid: { type: boolean, description: 'Whether the API accepts the building as it is.' }
    *         warnings:
    *           type: array
-   *           items:
-   *             type: object
-   *             required: [code, message]
-   *             properties: { field: { type: string }, code: { type: string }, message: { type: string } }
+   *           items: { $ref: '#/components/schemas/Warning' }
    *         errors:
    *           type: array
    *           items: { $ref: '#/components/schemas/FieldError' }
