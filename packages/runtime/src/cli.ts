@@ -23,10 +23,14 @@ interface Rows {
 
 class UsageError extends Error {}
 
-function readText(path: string): string {
+function readBytes(path: string): Uint8Array {
   const bytes = readFileSync(path);
   const gzipped = bytes.length > 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
-  return (gzipped ? gunzipSync(bytes) : bytes).toString('utf8');
+  return gzipped ? gunzipSync(bytes) : bytes;
+}
+
+function readText(path: string): string {
+  return Buffer.from(readBytes(path)).toString('utf8');
 }
 
 function parseArgs(argv: readonly string[]): Map<string, string> {
@@ -110,7 +114,8 @@ function main(argv: readonly string[]): number {
     if (modelPath === undefined || inputPath === undefined) throw new UsageError('--model and --input are required');
     if (!['margin', 'prediction', 'contrib'].includes(output)) throw new UsageError(`bad --output ${output}`);
     const input = parseInput(readText(inputPath));
-    const model = loadModel(readText(modelPath), loadOptions(args, input));
+    // The bytes, not text: loadModel tells binary formats (XGBoost UBJSON) from text itself.
+    const model = loadModel(readBytes(modelPath), loadOptions(args, input));
     const rows = alignRows(model, input);
     const results = rows.map((row) => model.predict(row, output));
     process.stdout.write(`${JSON.stringify(results)}\n`);

@@ -3,7 +3,7 @@
  * exactly as the library that trained them, with TreeSHAP contributions. No dependency, no Node API.
  */
 export { loadModel, parseModel, detectFormat } from './load.js';
-export type { LoadOptions } from './load.js';
+export type { LoadOptions, ModelSource } from './load.js';
 export { TreeModel } from './model.js';
 export type { OutputKind, Prediction, Row } from './model.js';
 export type { EvaluatorChoice } from './evaluators/select.js';

@@ -10,6 +10,7 @@ import { parseMlRandomForest } from './formats/ml-random-forest.js';
 import { parseSklearnJson } from './formats/sklearn.js';
 import { parseXgboostDump, type XgboostDumpOptions } from './formats/xgboost-dump.js';
 import { parseXgboostJson } from './formats/xgboost-json.js';
+import { decodeUbjson, looksLikeUbjson } from './formats/ubjson.js';
 import { parseModelJson } from './json-text.js';
 import type { EvaluatorChoice } from './evaluators/select.js';
 import { TreeModel } from './model.js';
@@ -26,8 +27,12 @@ export interface LoadOptions extends XgboostDumpOptions {
   readonly evaluator?: EvaluatorChoice;
 }
 
+/** What `loadModel` reads: the file's bytes, its text, or its parsed JSON. */
+export type ModelSource = string | Uint8Array | object;
+
 /**
- * Loads a model from its text (JSON or LightGBM `model.txt`) or its parsed JSON.
+ * Loads a model from its bytes (a `Uint8Array`, Node's `Buffer` included: text formats, or XGBoost's binary UBJSON),
+ * its text (JSON or LightGBM `model.txt`) or its parsed JSON.
  * Throws `TreeModelError` when the content is not a known format or is malformed.
  *
  * @example
@@ -38,7 +43,7 @@ export interface LoadOptions extends XgboostDumpOptions {
  * model.predict([1, 2, null]);
  * ```
  */
-export function loadModel(source: string | object, options: LoadOptions = {}): TreeModel {
+export function loadModel(source: ModelSource, options: LoadOptions = {}): TreeModel {
   return new TreeModel(parseModel(source, options), options.evaluator);
 }
 
@@ -51,7 +56,12 @@ export function loadModel(source: string | object, options: LoadOptions = {}): T
  * ensemble.treeRoot.length; // number of trees
  * ```
  */
-export function parseModel(source: string | object, options: LoadOptions = {}): TreeEnsemble {
+export function parseModel(source: ModelSource, options: LoadOptions = {}): TreeEnsemble {
+  if (source instanceof Uint8Array) {
+    // XGBoost's .ubj decodes to the same value as its JSON form and goes through the same loader.
+    if (looksLikeUbjson(source)) return dispatchContent(decodeUbjson(source), options);
+    source = decodeUtf8(source);
+  }
   let content: unknown = source;
   let format = options.format;
   if (typeof source === 'string') {
@@ -65,6 +75,22 @@ export function parseModel(source: string | object, options: LoadOptions = {}): 
   format ??= detectFormat(content);
   // Every loader builds through EnsembleBuilder, whose build() runs validateEnsemble: no second pass here.
   return dispatch(format, content, options);
+}
+
+function dispatchContent(content: unknown, options: LoadOptions): TreeEnsemble {
+  return dispatch(options.format ?? detectFormat(content), content, options);
+}
+
+function decodeUtf8(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch (error) {
+    throw modelError(
+      'MODEL_FORMAT_UNSUPPORTED',
+      'not a model: the bytes are neither UTF-8 text (JSON, model.txt) nor UBJSON',
+      error,
+    );
+  }
 }
 
 function dispatch(format: ModelFormat, content: unknown, options: LoadOptions): TreeEnsemble {
