@@ -2,7 +2,8 @@
 
 Usage: python3 xgboost_native.py REQUEST.json  ->  prints one JSON object with timings (nanoseconds per row).
 REQUEST.json: {"cases": [{"name", "model", "rows" (a .f64 file of row-major float64, NaN = missing),
-"columns", "repeats", "single_rows"}]}. The model file may be gzipped.
+"columns", "repeats", "single_rows", "margins_out"}]}. The model file may be gzipped. Margins of the rows are written
+to `margins_out` as float32, for the caller to compare bit for bit.
 """
 import gzip
 import json
@@ -25,6 +26,7 @@ def time_case(case):
     booster = load_booster(case["model"])
     x = np.fromfile(case["rows"], dtype=np.float64).reshape(-1, case["columns"])
     margins = booster.inplace_predict(x, predict_type="margin")  # warm-up, and the values to cross-check
+    np.asarray(margins, dtype=np.float32).tofile(case["margins_out"])
     batch = []
     for _ in range(case["repeats"]):
         start = time.perf_counter_ns()

@@ -6,7 +6,12 @@
  * Every split is written in the one comparison form by its `SplitRule` (`walkSplit`), on rows laid out as x then -x.
  */
 import type { TreeEnsemble } from '../ensemble.js';
-import { splitRule } from '../split-rules/index.js';
+import { splitRule, type WalkSplit } from '../split-rules/index.js';
+
+/** Scratch for `SplitRule.walkSplit`. */
+export function emptyWalkSplit(): WalkSplit {
+  return { column: 0, threshold: 0, ifTrue: 0, ifFalse: 0 };
+}
 
 /** Slots per node in the packed layout: column, threshold (leaf: value) as float32, child if false, child if true. */
 export const SLOTS = 4;
@@ -26,10 +31,11 @@ export function walkApplies(ensemble: TreeEnsemble): boolean {
   if (ensemble.marginDivisor !== 0) return false;
   const { nodes, numFeatures } = ensemble;
   const { feature, value } = nodes;
+  const split = emptyWalkSplit();
   for (let i = 0; i < feature.length; i++) {
     if (feature[i]! < 0) {
       if (Math.fround(value[i]!) !== value[i]) return false;
-    } else if (rule.walkSplit(nodes, i, numFeatures) === undefined) {
+    } else if (!rule.walkSplit(nodes, i, numFeatures, split)) {
       return false;
     }
   }
@@ -79,10 +85,10 @@ export function packWalkNodes(ensemble: TreeEnsemble, slot: Int32Array, real: Fl
   const { nodes, numFeatures } = ensemble;
   const { feature, value } = nodes;
   const child = SLOTS * scale;
+  const split = emptyWalkSplit();
   for (let i = 0; i < feature.length; i++) {
     const at = SLOTS * i;
-    const split = feature[i]! < 0 ? undefined : rule.walkSplit(nodes, i, numFeatures);
-    if (split === undefined) {
+    if (feature[i]! < 0 || !rule.walkSplit(nodes, i, numFeatures, split)) {
       slot[at] = 0;
       real[at + 1] = value[i]!;
       slot[at + 2] = at * scale;

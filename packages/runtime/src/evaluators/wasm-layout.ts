@@ -5,7 +5,7 @@
  */
 import type { TreeEnsemble } from '../ensemble.js';
 import { splitRule } from '../split-rules/index.js';
-import { SLOTS, packWalkNodes } from './walk-layout.js';
+import { SLOTS, emptyWalkSplit, packWalkNodes } from './walk-layout.js';
 import { type ByteWriter, OP } from './wasm-emit.js';
 
 /**
@@ -143,6 +143,7 @@ export function heapLayout(ensemble: TreeEnsemble, depths: Int32Array): NodeLayo
       const rule = splitRule(ensemble);
       const { nodes, numFeatures } = ensemble;
       const stack: number[] = [];
+      const walk = emptyWalkSplit();
       for (let t = 0; t < trees; t++) {
         const depth = depths[t]!;
         stack.push(ensemble.treeRoot[t]!, 0, 0);
@@ -155,8 +156,7 @@ export function heapLayout(ensemble: TreeEnsemble, depths: Int32Array): NodeLayo
             continue;
           }
           const at = (split[t]! >> 2) + 2 * k;
-          const walk = nodes.feature[node]! < 0 ? undefined : rule.walkSplit(nodes, node, numFeatures);
-          if (walk === undefined) {
+          if (nodes.feature[node]! < 0 || !rule.walkSplit(nodes, node, numFeatures, walk)) {
             words[at] = 0;
             reals[at + 1] = NaN; // x >= NaN is false: always the first child
             stack.push(node, 2 * k + 1, d + 1);

@@ -228,8 +228,8 @@ function wasmWalk(ensemble: TreeEnsemble, blockRows: number): WasmWalk | undefin
 
 /**
  * The WebAssembly form of an ensemble that `walkApplies` accepts, or `undefined` when WebAssembly is unavailable or
- * refuses the module (a Content-Security-Policy without `wasm-unsafe-eval`). One row runs through `one`, more in
- * blocks padded to whole steps (padding rows are never read back).
+ * refuses the module (a Content-Security-Policy without `wasm-unsafe-eval`). Rows run in blocks of whole steps
+ * (`block`), the rest one by one (`one`).
  *
  * @example
  * ```ts
@@ -257,23 +257,25 @@ export function wasmEvaluator(ensemble: TreeEnsemble): MarginEvaluator | undefin
       }
     }
   }
+  /** Margins of prepared row `r` through `one`, which walks the trees of one row side by side. */
+  function oneRow(prepared: Float64Array, r: number, out: Float64Array): void {
+    layRows(prepared, r, 1);
+    for (let k = 0; k < outputs; k++) acc[k] = base[k]!;
+    walk.one();
+    for (let k = 0; k < outputs; k++) out[r * outputs + k] = acc[k]!;
+  }
+  // Whole steps of rows go through `block`; the last rows % rowsPerStep one at a time, instead of padding the step.
   function margins(prepared: Float64Array, rows: number, out: Float64Array): void {
-    if (rows === 1) {
-      layRows(prepared, 0, 1);
-      for (let k = 0; k < outputs; k++) acc[k] = base[k]!;
-      walk.one();
-      for (let k = 0; k < outputs; k++) out[k] = acc[k]!;
-      return;
-    }
-    for (let first = 0; first < rows; first += blockRows) {
-      const n = Math.min(blockRows, rows - first);
-      const padded = Math.ceil(n / rowsPerStep) * rowsPerStep;
+    const whole = rows - (rows % rowsPerStep);
+    for (let first = 0; first < whole; first += blockRows) {
+      const n = Math.min(blockRows, whole - first);
       layRows(prepared, first, n);
-      for (let i = 0; i < padded * outputs; i++) acc[i] = base[i % outputs]!;
-      walk.block(padded);
+      for (let i = 0; i < n * outputs; i++) acc[i] = base[i % outputs]!;
+      walk.block(n);
       const at = first * outputs;
       for (let i = 0; i < n * outputs; i++) out[at + i] = acc[i]!;
     }
+    for (let r = whole; r < rows; r++) oneRow(prepared, r, out);
   }
   return { form: 'wasm', margins };
 }

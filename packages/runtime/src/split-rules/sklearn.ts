@@ -30,5 +30,5 @@ export const sklearnRule: SplitRule = {
   },
 
   // Thresholds are doubles and sums float64: the walk (float32 thresholds and sums) is not used for these models.
-  walkSplit: () => undefined,
+  walkSplit: () => false,
 };

@@ -23,11 +23,11 @@ export type InputPreparation = 'float32' | 'float64' | 'zero-snapped';
  */
 export interface WalkSplit {
   /** Index into the x-then-negated-x layout: `f` or `numFeatures + f`. */
-  readonly column: number;
+  column: number;
   /** A float32 value. */
-  readonly threshold: number;
-  readonly ifTrue: number;
-  readonly ifFalse: number;
+  threshold: number;
+  ifTrue: number;
+  ifFalse: number;
 }
 
 export interface SplitRule {
@@ -41,8 +41,9 @@ export interface SplitRule {
    */
   readonly leftSource: (nodes: NodeArrays, categories: CategorySets, node: number) => string;
   /**
-   * The same test as one walk comparison on float32-prepared inputs, or `undefined` when this node cannot be written
-   * that way (categorical splits, thresholds that are not float32, rules that compare doubles).
+   * Writes the same test as one walk comparison on float32-prepared inputs into `into` and returns true, or returns
+   * false when this node cannot be written that way (categorical splits, thresholds that are not float32, rules that
+   * compare doubles). Called once per node at load: `into` is reused so that nothing is allocated per node.
    */
-  readonly walkSplit: (nodes: NodeArrays, node: number, numFeatures: number) => WalkSplit | undefined;
+  readonly walkSplit: (nodes: NodeArrays, node: number, numFeatures: number, into: WalkSplit) => boolean;
 }

@@ -49,18 +49,17 @@ export const xgboostRule: SplitRule = {
 
   // `x >= t` is false for NaN: a node whose missing values go left compares `x >= t` (true: right); one whose missing
   // values go right swaps its children and compares `-x >= -prev(t)`, which is `x < t` for float32 x, false for NaN.
-  walkSplit(nodes, node, numFeatures) {
+  walkSplit(nodes, node, numFeatures, into) {
     const t = nodes.threshold[node]!;
-    if (nodes.categorySet[node] !== NOT_CATEGORICAL || Math.fround(t) !== t || !Number.isFinite(t)) return undefined;
+    if (nodes.categorySet[node] !== NOT_CATEGORICAL || Math.fround(t) !== t || !Number.isFinite(t)) return false;
     const f = nodes.feature[node]!;
-    if (nodes.defaultLeft[node] === 1) {
-      return { column: f, threshold: t, ifTrue: nodes.right[node]!, ifFalse: nodes.left[node]! };
-    }
-    return {
-      column: numFeatures + f,
-      threshold: -previousFloat32(t),
-      ifTrue: nodes.left[node]!,
-      ifFalse: nodes.right[node]!,
-    };
+    const left = nodes.left[node]!;
+    const right = nodes.right[node]!;
+    const nanLeft = nodes.defaultLeft[node] === 1;
+    into.column = nanLeft ? f : numFeatures + f;
+    into.threshold = nanLeft ? t : -previousFloat32(t);
+    into.ifTrue = nanLeft ? right : left;
+    into.ifFalse = nanLeft ? left : right;
+    return true;
   },
 };
