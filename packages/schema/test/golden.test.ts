@@ -139,4 +139,13 @@ t.test('a raw category spelling predicts like its canonical name', async (t) => 
     propertyGfaTotal: 88434,
   };
   t.equal(bundle.predict({ ...building, neighborhood: 'DOWNTOWN' }).logValue, bundle.predict(building).logValue);
+  // Names read through the nearest category or a size rule too, for callers that skip validateBuilding.
+  t.equal(
+    bundle.predict({ ...building, primaryPropertyType: 'Bowling Alley' }).logValue,
+    bundle.predict({ ...building, primaryPropertyType: 'Other' }).logValue,
+  );
+  t.equal(
+    bundle.predict({ ...building, primaryPropertyType: 'Office', propertyGfaTotal: 150000 }).logValue,
+    bundle.predict({ ...building, primaryPropertyType: 'Large Office', propertyGfaTotal: 150000 }).logValue,
+  );
 });

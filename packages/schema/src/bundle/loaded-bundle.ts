@@ -1,7 +1,7 @@
 import type { TreeModel } from '@seattle-energy/runtime';
 import type { Building } from '../building-type.js';
 import type { Warning } from '../validate-building.js';
-import { matchCategory, type CategoryField } from '../vocabulary.js';
+import { matchCategory, resolveBySize, type CategoryField } from '../vocabulary.js';
 import { foldContributions, type Contribution } from './contributions.js';
 import { compileEncoder } from './encoder.js';
 import { predictionInterval, type PredictionInterval } from './interval.js';
@@ -67,9 +67,16 @@ function withCanonicalNames(building: Readonly<Building>): Readonly<Record<strin
     const value = (building as Record<string, unknown>)[field];
     if (typeof value !== 'string') continue;
     const match = matchCategory(family, value);
-    if (match.kind === 'match' && match.name !== value) {
+    const total = (building as Record<string, unknown>)['propertyGfaTotal'];
+    const name =
+      match.kind === 'match' || match.kind === 'nearest'
+        ? match.name
+        : match.kind === 'by-size' && typeof total === 'number'
+          ? resolveBySize(match.rule, total)
+          : value;
+    if (name !== value) {
       copy ??= { ...building };
-      copy[field] = match.name;
+      copy[field] = name;
     }
   }
   return copy ?? building;
