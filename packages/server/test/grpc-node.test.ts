@@ -11,6 +11,7 @@ import { loadSchemaPackage } from '../src/schema-adapter.js';
 import { failure, fromRaw, inferenceClient, rawBytes } from './fixtures/grpc-client.js';
 import { inferOf, json, send } from './fixtures/http-harness.js';
 import { goldenRows } from './fixtures/protocol-spec.js';
+import { freePort, startServe, until, whenReady } from './fixtures/reliability-kit.js';
 
 const schema = loadSchemaPackage();
 const env = { HOST: '127.0.0.1', PORT: '0', GRPC_PORT: '0', LOG_LEVEL: 'silent', BATCH_LIMIT: '1000' };
@@ -264,4 +265,29 @@ t.test('graceful stop: calls in flight are answered, new ones refused', async (t
   const after = await failure(stopping.client.call('ServerLive'));
   t.equal(after.code, status.UNAVAILABLE, 'a stopped server refuses new calls');
   stopping.client.close();
+});
+
+t.test('serve.js: GRPC_PORT starts gRPC beside HTTP; SIGTERM stops both and exits 0', async (t) => {
+  const grpcPort = await freePort();
+  const served = await startServe({ WORKERS: '1', LOG_LEVEL: 'info', GRPC_PORT: String(grpcPort) });
+  t.teardown(() => void served.child.kill('SIGKILL'));
+  await whenReady(served.port);
+  await until(() => served.lines.some((l) => l['msg'] === 'grpc listening'), 'grpc listening log');
+  t.equal(served.lines.find((l) => l['msg'] === 'grpc listening')?.['port'], grpcPort);
+  const remote = inferenceClient(grpcPort);
+  t.same(await remote.call('ServerReady'), { ready: true });
+  await until(() => served.lines.some((l) => l['msg'] === 'grpc call' && l['rpc'] === 'ServerReady'), 'call log');
+  t.match(
+    served.lines.find((l) => l['msg'] === 'grpc call'),
+    { rpc: 'ServerReady', code: 0 },
+  );
+  served.child.kill('SIGTERM');
+  t.same(await served.exited, { code: 0, signal: null }, 'exit 0');
+  t.equal((await failure(remote.call('ServerLive'))).code, status.UNAVAILABLE, 'gRPC closed');
+  remote.close();
+
+  const off = await startServe({ WORKERS: '1', GRPC_PORT: 'x' });
+  t.same(await off.exited, { code: 2, signal: null });
+  t.match(off.stderr(), 'serve: GRPC_PORT must be a whole number, got "x"');
+  t.equal(loadConfig({}).grpcPort, undefined, 'no GRPC_PORT, no gRPC');
 });
