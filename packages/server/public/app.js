@@ -484,7 +484,7 @@ function renderEstimate(energy, emissions, building) {
 
   showEstimate(true); // before the charts, which are drawn at their shown width
   renderFactors(energy, building);
-  const compared = currentRecord ? renderComparison(currentRecord, energy) : '';
+  const compared = currentRecord ? renderComparison(currentRecord, energy, emissions) : '';
   byId('summary-text').replaceChildren(
     Object.assign(document.createElement('strong'), { textContent: `Estimate: about ${kbtuText} kBtu a year` }),
     `, likely ${approx.format(low)} to ${approx.format(high)}.`,

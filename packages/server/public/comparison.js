@@ -97,19 +97,23 @@ function drawStrip(record) {
 }
 
 /**
- * Shows the comparison of `record` with the estimate `energy`; returns a sentence for the status line.
+ * Shows the comparison of `record` with the estimates `energy` and `emissions` (if any); returns a sentence for the status line.
  * The section must already be on screen: the strip is drawn at its shown width.
  */
-export function renderComparison(record, energy) {
+export function renderComparison(record, energy, emissions) {
   const section = byId('comparison');
   section.hidden = false;
-  const { siteEnergyKbtu, siteEuiKbtuPerSqFt, complianceStatus, outlier } = record.reported;
+  const { siteEnergyKbtu, siteEuiKbtuPerSqFt, ghgEmissionsTonnes, complianceStatus, outlier } = record.reported;
   const estimate = `Buildings described like yours are estimated at ${approx.format(energy.value)} kBtu a year, likely between ${approx.format(energy.interval.low)} and ${approx.format(energy.interval.high)}.`;
   const use =
     typeof siteEnergyKbtu === 'number'
       ? `Your building reported ${approx.format(siteEnergyKbtu)} kBtu in 2016. ${estimate} ${againstRange(siteEnergyKbtu, energy.interval)}`
       : `The city's record has no energy use for 2016. ${estimate}`;
   byId('comparison-use').textContent = use;
+  byId('comparison-ghg').textContent =
+    typeof ghgEmissionsTonnes === 'number' && emissions && typeof emissions.value === 'number'
+      ? `Its reported greenhouse gas emissions were ${approx.format(ghgEmissionsTonnes)} ${emissions.unit}; the estimate for buildings described like it is ${approx.format(emissions.value)}, likely between ${approx.format(emissions.interval.low)} and ${approx.format(emissions.interval.high)}.`
+      : '';
   const rank = share(record);
   byId('comparison-rank').textContent =
     rank && typeof siteEuiKbtuPerSqFt === 'number'

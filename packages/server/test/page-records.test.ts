@@ -25,7 +25,13 @@ interface BuildingRecord {
   type: string;
   building: Record<string, string | number | boolean>;
   valid: boolean;
-  reported: { siteEnergyKbtu: number; siteEuiKbtuPerSqFt: number; complianceStatus: string; outlier: string | null };
+  reported: {
+    siteEnergyKbtu: number;
+    siteEuiKbtuPerSqFt: number;
+    ghgEmissionsTonnes: number;
+    complianceStatus: string;
+    outlier: string | null;
+  };
   comparison: { propertyType: string; buildings: number; percentile: number; siteEui: number[] };
 }
 
@@ -73,8 +79,19 @@ interface Asserts {
   match(found: unknown, pattern: string | RegExp, message?: string): unknown;
 }
 
-async function checkComparison(t: Asserts, page: Page, record: BuildingRecord, energy: Prediction) {
+async function checkComparison(
+  t: Asserts,
+  page: Page,
+  record: BuildingRecord,
+  energy: Prediction,
+  emissions: Prediction,
+) {
   const expected = expectedComparison(record, energy);
+  t.equal(
+    await page.textContent('#comparison-ghg'),
+    `Its reported greenhouse gas emissions were ${approx.format(record.reported.ghgEmissionsTonnes)} ${emissions.unit}; the estimate for buildings described like it is ${approx.format(emissions.value)}, likely between ${approx.format(emissions.interval.low)} and ${approx.format(emissions.interval.high)}.`,
+    'reported emissions next to their estimate',
+  );
   const use = (await page.textContent('#comparison-use')) ?? '';
   t.ok(use.startsWith(expected.use), `reported use next to the estimate: ${use}`);
   t.match(use, expected.where, 'and where it falls against the range');
@@ -108,6 +125,7 @@ t.test('finds a 2016 building by a partial address, fills the form, estimates an
 
   const record = (await getJson<BuildingRecord>(server, '/v1/buildings/1')).body;
   const energy = await post(server, '/v1/predict?explain=true', record.building);
+  const emissions = await post(server, '/v1/models/ghg-emissions/predict', record.building);
   t.equal(energy.status, 200);
   await waitForEstimate(page, energy.body.value);
   await page.locator('#comparison').waitFor();
@@ -121,7 +139,7 @@ t.test('finds a 2016 building by a partial address, fills the form, estimates an
     "Filled in from the city's 2016 record of Mayflower park hotel, 405 Olive way. Change anything you know better.",
   );
   t.equal(await page.evaluate(() => document.activeElement?.id), 'record-note', 'focus goes to what happened');
-  await checkComparison(t, page, record, energy.body);
+  await checkComparison(t, page, record, energy.body, emissions.body);
   t.match(await page.textContent('#status'), `Your building reported ${approx.format(7226362.5)} kBtu in 2016.`);
 
   const url = new URL(page.url());
@@ -155,6 +173,7 @@ t.test('finds a 2016 building by a partial address, fills the form, estimates an
 t.test('a shared link restores the form, the estimate and the comparison', async (t) => {
   const record = (await getJson<BuildingRecord>(server, '/v1/buildings/2')).body;
   const energy = await post(server, '/v1/predict?explain=true', record.building);
+  const emissions = await post(server, '/v1/models/ghg-emissions/predict', record.building);
   const query = new URLSearchParams({ record: '2' });
   for (const [name, value] of Object.entries(record.building)) query.set(name, String(value));
 
@@ -164,7 +183,7 @@ t.test('a shared link restores the form, the estimate and the comparison', async
   await page.locator('#comparison').waitFor();
   const values = await formValues(page);
   t.same(values, expectedForm(record, Object.keys(values)), 'every field as the link gives it');
-  await checkComparison(t, page, record, energy.body);
+  await checkComparison(t, page, record, energy.body, emissions.body);
   t.match(await page.textContent('#record-note'), 'Paramount Hotel');
   t.same(consoleErrors, []);
   await close();
