@@ -98,6 +98,12 @@ export class ByteWriter {
     return this.unsigned(align).unsigned(offset);
   }
 
+  /** Empties the writer for reuse (keeps its buffer). */
+  reset(): this {
+    this.length = 0;
+    return this;
+  }
+
   append(other: ByteWriter): this {
     this.ensure(other.length);
     this.bytes.set(other.view(), this.length);

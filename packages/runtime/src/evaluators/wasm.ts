@@ -98,6 +98,8 @@ function wasmWalk(ensemble: TreeEnsemble, blockRows: number): WasmWalk | undefin
   const trees = depths.length;
 
   const functions: WasmFunction[] = [];
+  const scratch = new ByteWriter();
+  const steps = Array.from({ length: CHAINS }, () => new ByteWriter());
   // Block functions: param 0 = rows; locals 1 = x cursor, 2 = end of x, 3 = sum cursor, 4.. = node of each row.
   for (let first = 0; first < trees; first += TREES_PER_FUNCTION) {
     const code = new ByteWriter();
@@ -113,9 +115,10 @@ function wasmWalk(ensemble: TreeEnsemble, blockRows: number): WasmWalk | undefin
           .signed(layout.root(t))
           .byte(OP.localSet)
           .unsigned(4 + j);
-      for (let d = 0; d < depths[t]!; d++) {
-        for (let j = 0; j < ROWS_PER_STEP; j++) layout.step(code, t, 4 + j, 1, j * stride);
-      }
+      // A step's bytes do not depend on the depth: written once per tree, copied depth times (load time).
+      const level = scratch.reset();
+      for (let j = 0; j < ROWS_PER_STEP; j++) layout.step(level, t, 4 + j, 1, j * stride);
+      for (let d = 0; d < depths[t]!; d++) code.append(level);
       for (let j = 0; j < ROWS_PER_STEP; j++) {
         const at = () => code.byte(OP.localGet).unsigned(3);
         addLeaf(code, at, 4 * (j * outputs + treeOutput[t]!), () => layout.leaf(code, t, 4 + j));
@@ -161,9 +164,9 @@ function wasmWalk(ensemble: TreeEnsemble, blockRows: number): WasmWalk | undefin
           .unsigned(firstChain + j);
         deepest = Math.max(deepest, depths[chain + j]!);
       }
+      for (let j = 0; j < members; j++) layout.step(steps[j]!.reset(), chain + j, firstChain + j, undefined, xBase);
       for (let d = 0; d < deepest; d++) {
-        for (let j = 0; j < members; j++)
-          if (d < depths[chain + j]!) layout.step(code, chain + j, firstChain + j, undefined, xBase);
+        for (let j = 0; j < members; j++) if (d < depths[chain + j]!) code.append(steps[j]!);
       }
       for (let j = 0; j < members; j++) {
         if (single) {
