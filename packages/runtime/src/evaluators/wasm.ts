@@ -12,7 +12,7 @@
 import type { TreeEnsemble } from '../ensemble.js';
 import type { MarginEvaluator } from './evaluator.js';
 import { treeDepths } from './walk-layout.js';
-import { heapApplies, heapLayout, packedLayout } from './wasm-layout.js';
+import { heapApplies, heapLayout, type NodeLayout, packedLayout } from './wasm-layout.js';
 import { ByteWriter, F32, I32, OP, VOID, type WasmFunction, wasmModule } from './wasm-emit.js';
 
 /** Rows walked side by side through one tree in a block (the block is padded to a multiple of it). */
@@ -71,12 +71,24 @@ export function wasmAvailable(): boolean {
   }
 }
 
-/** `acc[address + offset] += leaf` in float32 (one rounding, as XGBoost's float sum). */
-function addLeaf(code: ByteWriter, address: () => void, offset: number, leaf: () => void): void {
-  address();
-  address();
+/**
+ * `acc[address + offset] += leaf of chain k of tree t` in float32 (one rounding, as XGBoost's float sum); the address
+ * is the local `addressLocal`, or 0 when undefined. Written without closures: it runs for every tree at load.
+ */
+function addLeaf(
+  code: ByteWriter,
+  layout: NodeLayout,
+  addressLocal: number | undefined,
+  offset: number,
+  t: number,
+  k: number,
+): void {
+  for (let i = 0; i < 2; i++) {
+    if (addressLocal === undefined) code.byte(OP.i32Const).signed(0);
+    else code.byte(OP.localGet).unsigned(addressLocal);
+  }
   code.byte(OP.f32Load).memarg(2, offset);
-  leaf();
+  layout.leaf(code, t, k);
   code.byte(OP.f32Add).byte(OP.f32Store).memarg(2, offset);
 }
 
@@ -119,10 +131,7 @@ function wasmWalk(ensemble: TreeEnsemble, blockRows: number): WasmWalk | undefin
       const level = scratch.reset();
       for (let j = 0; j < ROWS_PER_STEP; j++) layout.step(level, t, 4 + j, 1, j * stride);
       for (let d = 0; d < depths[t]!; d++) code.append(level);
-      for (let j = 0; j < ROWS_PER_STEP; j++) {
-        const at = () => code.byte(OP.localGet).unsigned(3);
-        addLeaf(code, at, 4 * (j * outputs + treeOutput[t]!), () => layout.leaf(code, t, 4 + j));
-      }
+      for (let j = 0; j < ROWS_PER_STEP; j++) addLeaf(code, layout, 3, 4 * (j * outputs + treeOutput[t]!), t, 4 + j);
       code
         .byte(OP.localGet)
         .unsigned(1)
@@ -174,8 +183,7 @@ function wasmWalk(ensemble: TreeEnsemble, blockRows: number): WasmWalk | undefin
           layout.leaf(code, chain + j, firstChain + j);
           code.byte(OP.f32Add).byte(OP.localSet).unsigned(0);
         } else {
-          const leaf = () => layout.leaf(code, chain + j, j);
-          addLeaf(code, () => code.byte(OP.i32Const).signed(0), accBase + 4 * treeOutput[chain + j]!, leaf);
+          addLeaf(code, layout, undefined, accBase + 4 * treeOutput[chain + j]!, chain + j, j);
         }
       }
     }
