@@ -177,6 +177,14 @@ def encode(building: dict) -> list:
                 if building.get(f"{rank}PropertyUseType") == enc["useType"]
             )
             vector.append(area / building["propertyGfaTotal"])
+        elif kind == "use-mix":
+            slots = [
+                (building.get(f"{rank}PropertyUseType"), building.get(f"{rank}PropertyUseTypeGfa") or 0.0)
+                for rank in ("largest", "secondLargest", "thirdLargest")
+            ]
+            declared = sum(area for use, area in slots if use is not None and area > 0)
+            matched = sum(area for use, area in slots if use == enc["useType"] and area > 0)
+            vector.append(matched / declared if declared > 0 else math.nan)
         elif kind == "expression":
             scope = {name: get(name) for name in enc["inputs"]}
             try:

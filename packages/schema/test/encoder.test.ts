@@ -65,6 +65,29 @@ t.test('use shares divide by the larger of the total and the declared areas', as
   t.equal(hotel, 70000 / 90000);
 });
 
+t.test('use mixes are shares of the declared use areas, whatever the total floor area', async (t) => {
+  const mix: BundleFeature[] = [
+    { name: 'hotelMix', encoding: { kind: 'use-mix', useType: 'Hotel' } },
+    { name: 'parkingMix', encoding: { kind: 'use-mix', useType: 'Parking' } },
+    { name: 'officeMix', encoding: { kind: 'use-mix', useType: 'Office' } },
+  ];
+  const encode = compileEncoder(mix);
+  t.same(Array.from(encode(building)), [70000 / 90000, 20000 / 90000, 0]);
+  t.same(Array.from(encode({ ...building, propertyGfaTotal: 5_000_000 })), [70000 / 90000, 20000 / 90000, 0]);
+  const zeroArea = { ...building, secondLargestPropertyUseTypeGfa: 0 };
+  t.same(Array.from(encode(zeroArea)), [1, 0, 0], 'a use named with 0 sq ft does not count');
+  const bare = { primaryPropertyType: 'Hotel', neighborhood: 'Downtown', yearBuilt: 1990, numberOfFloors: 2 };
+  t.same(Array.from(encode({ ...bare, propertyGfaTotal: 30000 })), [NaN, NaN, NaN], 'no use type declared');
+  t.same(featureInputs(mix[0]!.encoding), [
+    'largestPropertyUseType',
+    'largestPropertyUseTypeGfa',
+    'secondLargestPropertyUseType',
+    'secondLargestPropertyUseTypeGfa',
+    'thirdLargestPropertyUseType',
+    'thirdLargestPropertyUseTypeGfa',
+  ]);
+});
+
 t.test('expressions may not read undeclared inputs or reach the evaluator', async (t) => {
   const bad = (expression: string): BundleFeature => ({
     name: 'x',

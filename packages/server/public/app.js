@@ -155,7 +155,7 @@ function byName(a, b) {
 /**
  * Categories of one field, all from the model's metadata: the input schema's enum when it has one; else the
  * categories the model saw in training (`trainingRange.categories`, every use-type slot sharing one list); else
- * the categories of its one-hot and use-share features.
+ * the categories of its one-hot and use-share / use-mix features.
  */
 function categoriesOf(name, meta, schema) {
   const fromSchema = schema ? enumValues(schema.properties[name], [schema, meta]) : [];
@@ -170,7 +170,11 @@ function categoriesOf(name, meta, schema) {
   const features = Array.isArray(meta.features) ? meta.features : [];
   const fromFeatures = features
     .map((f) => f?.encoding)
-    .filter((e) => e && ((e.kind === 'one-hot' && e.input === name) || (e.kind === 'use-share' && isUseType)))
+    .filter(
+      (e) =>
+        e &&
+        ((e.kind === 'one-hot' && e.input === name) || ((e.kind === 'use-share' || e.kind === 'use-mix') && isUseType)),
+    )
     .map((e) => e.category ?? e.useType)
     .filter((v) => typeof v === 'string');
   return [...new Set(fromFeatures)].sort(byName);

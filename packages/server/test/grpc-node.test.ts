@@ -176,7 +176,7 @@ t.test('the same validation as REST, with the gRPC status of each problem', asyn
       'shape not the features',
       { inputs: [{ ...one, shape: [1, width + 1] }] },
       status.INVALID_ARGUMENT,
-      "the model's 90 features",
+      `the model's ${width} features`,
     ],
     [
       'too few values',

@@ -7,6 +7,7 @@ import type { BundleFeature, FeatureEncoding } from './manifest.js';
 export type BuildingEncoder = (building: Readonly<Building> | Readonly<Record<string, unknown>>) => Float64Array;
 
 const useSlots = ['largest', 'secondLargest', 'thirdLargest'] as const;
+const slotFields = useSlots.flatMap((s) => [`${s}PropertyUseType`, `${s}PropertyUseTypeGfa`]);
 
 /**
  * The public input fields a feature reads, in the order used to share out its contribution.
@@ -27,7 +28,9 @@ export function featureInputs(encoding: FeatureEncoding): readonly string[] {
     case 'expression':
       return encoding.inputs;
     case 'use-share':
-      return ['propertyGfaTotal', ...useSlots.flatMap((s) => [`${s}PropertyUseType`, `${s}PropertyUseTypeGfa`])];
+      return ['propertyGfaTotal', ...slotFields];
+    case 'use-mix':
+      return slotFields;
   }
 }
 
@@ -60,6 +63,22 @@ function useShare(b: Record_, useType: string): number {
   }
   if (counted === 0) return NaN;
   return matched / Math.max(numberOf(b, 'propertyGfaTotal'), declared);
+}
+
+// Share of the declared use-type area (slots with a type and an area > 0) held by one use type. It does not read the
+// total floor area, so a larger building with the same mix keeps the same value: the estimate can follow the area
+// monotonically (ARCHITECTURE.md, `use-mix`).
+function useMix(b: Record_, useType: string): number {
+  let matched = 0;
+  let declared = 0;
+  for (let i = 0; i < slotTypeFields.length; i++) {
+    const slotType = b[slotTypeFields[i]!];
+    const area = b[slotAreaFields[i]!];
+    if (typeof slotType !== 'string' || typeof area !== 'number' || !(area > 0)) continue;
+    declared += area;
+    if (slotType === useType) matched += area;
+  }
+  return declared > 0 ? matched / declared : NaN;
 }
 
 function compileExpression(feature: BundleFeature & { encoding: { kind: 'expression' } }): FeatureFn {
@@ -103,6 +122,8 @@ function compileFeature(feature: BundleFeature): FeatureFn {
       };
     case 'use-share':
       return (b) => useShare(b, e.useType);
+    case 'use-mix':
+      return (b) => useMix(b, e.useType);
     case 'expression':
       return compileExpression({ ...feature, encoding: e });
   }

@@ -8,6 +8,7 @@ const encoding = type.or(
   { kind: "'boolean'", input: 'string' },
   { kind: "'one-hot'", input: 'string', category: 'string' },
   { kind: "'use-share'", useType: 'string' },
+  { kind: "'use-mix'", useType: 'string' },
   { kind: "'expression'", expression: 'string', inputs: 'string[]' },
 );
 
