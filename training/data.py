@@ -35,7 +35,7 @@ def to_building(row):
     - 0 floors (16 rows) is not a floor count: numberOfFloors becomes missing (None) for training;
     - 0 buildings (52 rows) likewise leaves numberOfBuildings out (it is optional);
     - a use-type slot counts only with both its type and an area > 0 (some second/third areas are 0);
-    - LargestPropertyUseTypeGFA above PropertyGFATotal is kept; the use-share encoding divides by the larger sum.
+    - LargestPropertyUseTypeGFA above PropertyGFATotal is kept; the use-mix encoding divides by the declared areas.
     """
     building = {
         'primaryPropertyType': row['PrimaryPropertyType'],

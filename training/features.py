@@ -16,13 +16,11 @@ NAN = float('nan')
 # mathjs in TypeScript; keep them to those four operators so both give the same IEEE 754 result.
 EXPRESSIONS = [
     ('buildingGfa', 'propertyGfaTotal - propertyGfaParking', ['propertyGfaTotal', 'propertyGfaParking']),
-    ('buildingGfaPerFloor', '(propertyGfaTotal - propertyGfaParking) / numberOfFloors',
-     ['propertyGfaTotal', 'propertyGfaParking', 'numberOfFloors']),
 ]
 
 
 def build_features(train_rows, min_rows):
-    """Features in training order; one-hot and use-share columns only for categories with >= min_rows rows."""
+    """Features in training order; one-hot and use-mix columns only for categories with >= min_rows rows."""
     features = [
         {'name': 'logPropertyGfaTotal', 'encoding': {'kind': 'log1p', 'input': 'propertyGfaTotal'}},
         {'name': 'logPropertyGfaParking', 'encoding': {'kind': 'log1p', 'input': 'propertyGfaParking'}},
@@ -31,10 +29,6 @@ def build_features(train_rows, min_rows):
         {'name': 'yearBuilt', 'encoding': {'kind': 'numeric', 'input': 'yearBuilt'}},
         {'name': 'numberOfFloors', 'encoding': {'kind': 'numeric', 'input': 'numberOfFloors'}},
         {'name': 'numberOfBuildings', 'encoding': {'kind': 'numeric', 'input': 'numberOfBuildings'}},
-        {'name': 'gfaPerFloor', 'encoding': {'kind': 'ratio', 'numerator': 'propertyGfaTotal',
-                                             'denominator': 'numberOfFloors'}},
-        {'name': 'gfaPerBuilding', 'encoding': {'kind': 'ratio', 'numerator': 'propertyGfaTotal',
-                                                'denominator': 'numberOfBuildings'}},
         {'name': 'largestUseShareOfTotal', 'encoding': {'kind': 'ratio', 'numerator': 'largestPropertyUseTypeGfa',
                                                         'denominator': 'propertyGfaTotal'}},
     ]
@@ -59,8 +53,48 @@ def build_features(train_rows, min_rows):
             if use_type is not None:
                 uses[use_type] += 1
     for use_type in sorted(u for u, n in uses.items() if n >= min_rows):
-        features.append({'name': f'useShare={use_type}', 'encoding': {'kind': 'use-share', 'useType': use_type}})
+        features.append({'name': f'useMix={use_type}', 'encoding': {'kind': 'use-mix', 'useType': use_type}})
     return features
+
+
+# The inputs the estimate must follow, all else equal: never lower for a larger floor area, never higher for a better
+# ENERGY STAR score. Each feature's constraint is the direction it moves with these inputs (times the wanted sign).
+MONOTONE_INPUTS = {'propertyGfaTotal': 1, 'energyStarScore': -1}
+
+
+def monotone_constraints(features, buildings):
+    """XGBoost `monotone_constraints`, one per feature, derived from how each feature moves with MONOTONE_INPUTS.
+
+    The direction is measured, not declared: every building is encoded again with the input raised (area x 1.5 and
+    + 1 sq ft, score + 1 up to 100); a feature that never moves is free (0), one that only rises or only falls gets
+    that direction times the input's wanted sign. A feature that rises for some buildings and falls for others, or
+    that follows both inputs in opposite senses, cannot be constrained and is refused: it must be reformulated.
+    """
+    constraints = []
+    for feature in features:
+        encoding = feature['encoding']
+        direction = 0
+        for name, wanted in MONOTONE_INPUTS.items():
+            moved = set()
+            for building in buildings:
+                if building.get(name) is None:
+                    continue
+                raised = dict(building)
+                raised[name] = building[name] * 1.5 + 1 if name == 'propertyGfaTotal' else min(building[name] + 1, 100)
+                before, after = encode_feature(building, encoding), encode_feature(raised, encoding)
+                if math.isnan(before) != math.isnan(after):
+                    raise ValueError(f'feature {feature["name"]} turns missing or present as {name} changes')
+                if not math.isnan(before) and after != before:
+                    moved.add(1 if after > before else -1)
+            if len(moved) > 1:
+                raise ValueError(f'feature {feature["name"]} rises and falls with {name}: reformulate it')
+            if moved:
+                wanted_direction = moved.pop() * wanted
+                if direction not in (0, wanted_direction):
+                    raise ValueError(f'feature {feature["name"]} follows the monotone inputs in opposite senses')
+                direction = wanted_direction
+        constraints.append(direction)
+    return constraints
 
 
 def _value(building, name):
@@ -75,6 +109,24 @@ def evaluate_expression(expression, scope):
     with np.errstate(divide='ignore', invalid='ignore'):
         result = eval(expression, {'__builtins__': {}}, {k: np.float64(v) for k, v in scope.items()})  # noqa: S307
     return float(result)
+
+
+def use_mix(building, use_type):
+    """The share of the declared use-type area (slots with a type and an area > 0) that is use_type.
+
+    It does not read propertyGfaTotal, so a larger building with the same mix of uses has the same value.
+    """
+    matched = 0.0
+    declared = 0.0
+    for slot, _ in USE_SLOTS:
+        slot_type = building.get(f'{slot}PropertyUseType')
+        area = building.get(f'{slot}PropertyUseTypeGfa')
+        if slot_type is None or area is None or not area > 0:
+            continue
+        declared += float(area)
+        if slot_type == use_type:
+            matched += float(area)
+    return matched / declared if declared > 0 else NAN
 
 
 def use_share(building, use_type):
@@ -114,6 +166,8 @@ def encode_feature(building, encoding):
         return NAN if value is None else (1.0 if value == encoding['category'] else 0.0)
     if kind == 'use-share':
         return use_share(building, encoding['useType'])
+    if kind == 'use-mix':
+        return use_mix(building, encoding['useType'])
     if kind == 'expression':
         return evaluate_expression(encoding['expression'], {n: _value(building, n) for n in encoding['inputs']})
     raise ValueError(f'unknown encoding kind {kind!r}')

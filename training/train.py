@@ -20,7 +20,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from bundle import golden_rows, readme_block, training_range, write_json  # noqa: E402
 from data import load_rows, sha256_of  # noqa: E402
-from features import build_features  # noqa: E402
+from features import build_features, monotone_constraints  # noqa: E402
 from modeling import (SCENARIOS, calibrate, coverage, fit, out_of_fold, predict_margin, quality,  # noqa: E402
                       scenario_fields, size_edges, split_ids, without)
 from vocabulary import Vocabulary  # noqa: E402
@@ -124,9 +124,10 @@ def inputs_of(encoding):
         return [encoding['numerator'], encoding['denominator']]
     if kind == 'expression':
         return encoding['inputs']
-    if kind == 'use-share':
-        return ['propertyGfaTotal'] + [f'{slot}PropertyUseType{suffix}' for slot in
-                                       ('largest', 'secondLargest', 'thirdLargest') for suffix in ('', 'Gfa')]
+    if kind in ('use-share', 'use-mix'):
+        slots = [f'{slot}PropertyUseType{suffix}' for slot in ('largest', 'secondLargest', 'thirdLargest')
+                 for suffix in ('', 'Gfa')]
+        return (['propertyGfaTotal'] if kind == 'use-share' else []) + slots
     raise ValueError(kind)
 
 
@@ -139,9 +140,19 @@ def run(out_root, config):
     vocabulary = Vocabulary(os.path.join(ROOT, config['vocabulary']))
     rows, counts = load_rows(os.path.join(ROOT, config['data']), vocabulary)
     test_ids = split_ids(rows, config['split']['testFraction'], config['split']['seed'])
-    features = build_features([row for row in rows if row['id'] not in test_ids], config['minCategoryRows'])
-    bundles = [train_model(spec, config, rows, test_ids, features, counts, out_root) for spec in config['models']]
+    train_rows = [row for row in rows if row['id'] not in test_ids]
+    features = build_features(train_rows, config['minCategoryRows'])
+    constrained = constrain(features, train_rows)
+    bundles = [train_model(constrained(spec), config, rows, test_ids, features, counts, out_root)
+               for spec in config['models']]
     return readme_block(bundles)
+
+
+def constrain(features, train_rows):
+    """A spec with XGBoost's monotone_constraints for these features (the estimate follows floor area up and the
+    ENERGY STAR score down by construction, features.monotone_constraints); recorded in bundle.json model.params."""
+    constraints = '(' + ','.join(str(c) for c in monotone_constraints(features, [r['canonical'] for r in train_rows])) + ')'
+    return lambda spec: dict(spec, params=dict(spec['params'], monotone_constraints=constraints))
 
 
 def replace_block(text, block):

@@ -17,7 +17,7 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from data import load_rows  # noqa: E402
-from features import build_features  # noqa: E402
+from features import build_features, monotone_constraints  # noqa: E402
 from modeling import out_of_fold, quality, split_ids  # noqa: E402
 from vocabulary import Vocabulary  # noqa: E402
 
@@ -45,6 +45,8 @@ def main():
     train = [dict(r, y=math.log(r['targets'][spec['column']])) for r in rows
              if r['id'] not in test_ids and r['targets'][spec['column']] > 0]
     features = build_features(train, config['minCategoryRows'])
+    constraints = '(' + ','.join(str(c) for c in monotone_constraints(features, [r['canonical'] for r in train])) + ')'
+    spec = dict(spec, params=dict(spec['params'], monotone_constraints=constraints))
     y = np.array([r['y'] for r in train])
     rng = np.random.default_rng(0)
     candidates = [dict(spec['params'])]
