@@ -240,7 +240,7 @@ export function validateBuilding(input: unknown): BuildingValidation {
     warnings.push({
       field: 'propertyGfaTotal',
       code: 'USE_AREAS_EXCEED_TOTAL',
-      message: `the use-type floor areas add up to ${declared} sq ft, more than propertyGfaTotal (${total} sq ft): use shares are taken of the larger of the two`,
+      message: `the use-type floor areas add up to ${declared} sq ft, more than propertyGfaTotal (${total} sq ft): the size is read from propertyGfaTotal, the mix of uses from the use-type areas`,
     });
   }
   return { ok: true, building: building as unknown as Building, warnings };

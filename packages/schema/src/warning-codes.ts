@@ -6,7 +6,7 @@ export const warningCodes = {
   BELOW_ORDINANCE_THRESHOLD:
     "propertyGfaTotal is below the benchmarking ordinance's 20,000 sq ft: the models learned from larger buildings",
   USE_AREAS_EXCEED_TOTAL:
-    'the use-type areas add up to more than propertyGfaTotal; use shares are taken of the larger of the two',
+    'the use-type areas add up to more than propertyGfaTotal; the size is read from propertyGfaTotal, the mix of uses from the use-type areas',
   CATEGORY_ALIAS:
     'a category was given by another name (an alias, a name of another year, or a name the city files by size) and read as the canonical one',
   CATEGORY_NEAREST: 'a known type the models never saw was read as its nearest category',
