@@ -1,39 +1,40 @@
-/**
- * Characters that can hide or disguise what a string says: C0 controls and DEL, zero-width space and joiners,
- * bidirectional embeddings, overrides and isolates, and the byte-order mark. A category name never needs them.
- */
-export function isHiddenCharacter(code: number): boolean {
-  return (
-    code <= 0x1f ||
-    code === 0x7f ||
-    (code >= 0x200b && code <= 0x200d) ||
-    (code >= 0x202a && code <= 0x202e) ||
-    (code >= 0x2066 && code <= 0x2069) ||
-    code === 0xfeff
-  );
+// Control characters (C0, DEL, C1), Unicode format characters (zero-width space and joiners, bidirectional
+// embeddings, overrides, isolates and marks, the byte-order mark, soft hyphen, word joiner, invisible operators, tag
+// characters) and the line and paragraph separators. A category name never needs one, and each can hide or disguise
+// what a string says.
+const hiddenPattern = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
+
+/** True for a code point that can hide or disguise text (a control or an invisible formatting character). */
+export function isHiddenCharacter(codePoint: number): boolean {
+  return hiddenPattern.test(String.fromCodePoint(codePoint));
 }
 
-/** The first hidden character of a string (1-based position and its U+XXXX name), if any. */
+/** The first hidden character of a string (1-based position in code points and its U+XXXX name), if any. */
 export function findHiddenCharacter(value: string): { position: number; codePoint: string } | undefined {
-  for (let i = 0; i < value.length; i++) {
-    const code = value.charCodeAt(i);
-    if (isHiddenCharacter(code)) return { position: i + 1, codePoint: codePointName(code) };
+  if (!hiddenPattern.test(value)) return undefined;
+  let position = 0;
+  for (const char of value) {
+    position++;
+    const code = char.codePointAt(0) ?? 0;
+    if (isHiddenCharacter(code)) return { position, codePoint: codePointName(code) };
   }
   return undefined;
 }
 
 /**
- * A string as it may be quoted in a message: hidden characters written as \uXXXX escapes, so that an answer or a
- * log line shows exactly what was sent and cannot be reordered or cut by what it quotes.
+ * A string as it may be quoted in a message: hidden characters written as \uXXXX (\u{XXXXX}) escapes, so that an
+ * answer or a log line shows exactly what was sent and cannot be reordered or cut by what it quotes.
  *
  * @example
  * showText('Hotel\u0000') // 'Hotel\\u0000'
  */
 export function showText(value: string): string {
+  if (!hiddenPattern.test(value)) return value;
   let shown = '';
-  for (let i = 0; i < value.length; i++) {
-    const code = value.charCodeAt(i);
-    shown += isHiddenCharacter(code) ? `\\u${code.toString(16).padStart(4, '0')}` : value[i];
+  for (const char of value) {
+    const code = char.codePointAt(0) ?? 0;
+    if (!isHiddenCharacter(code)) shown += char;
+    else shown += code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`;
   }
   return shown;
 }

@@ -95,7 +95,7 @@ export function validateBuilding(input: unknown): BuildingValidation {
     broken.add(name);
     errors.push({
       path: name,
-      message: `${name} must not contain control, zero-width, bidirectional or byte-order-mark characters (${hidden.codePoint} at character ${hidden.position} of "${showText(value)}")`,
+      message: `${name} must not contain control or invisible formatting characters (zero-width, bidirectional, byte-order mark...): ${hidden.codePoint} at character ${hidden.position} of "${showText(value)}"`,
     });
   }
   const ok = (name: string): boolean => name in raw && raw[name] !== undefined && !broken.has(name);

@@ -72,7 +72,7 @@ t.test('the refusal says which character and where, and quotes it escaped', asyn
       {
         path: 'primaryPropertyType',
         message:
-          'primaryPropertyType must not contain control, zero-width, bidirectional or byte-order-mark characters (U+0000 at character 6 of "Hotel\\u0000")',
+          'primaryPropertyType must not contain control or invisible formatting characters (zero-width, bidirectional, byte-order mark...): U+0000 at character 6 of "Hotel\\u0000"',
       },
     ],
   });
@@ -81,7 +81,7 @@ t.test('the refusal says which character and where, and quotes it escaped', asyn
     {
       path: 'neighborhood',
       message:
-        'neighborhood must not contain control, zero-width, bidirectional or byte-order-mark characters (U+202E at character 1 of "\\u202eDowntown")',
+        'neighborhood must not contain control or invisible formatting characters (zero-width, bidirectional, byte-order mark...): U+202E at character 1 of "\\u202eDowntown"',
     },
   ]);
 });
@@ -106,9 +106,29 @@ t.test('no answer ever quotes a hidden character as such', async (t) => {
     const text = JSON.stringify(result.ok ? [] : result.errors.map((e) => e.message));
     const message = JSON.parse(text) as string[];
     t.notOk(
-      message.some((m) => [...m].some((c) => isHidden(c.charCodeAt(0)))),
+      message.some((m) => [...m].some((c) => isHidden(c.codePointAt(0) ?? 0))),
       `escaped: ${text}`,
     );
+  }
+});
+
+t.test('the other invisible characters the matcher would drop are refused too', async (t) => {
+  // C1 control, soft hyphen, Arabic letter mark, left-to-right mark, word joiner, invisible plus, line separator,
+  // paragraph separator, a tag character (outside the BMP: named and counted as one character).
+  for (const [code, name] of [
+    [0x85, 'U+0085'],
+    [0xad, 'U+00AD'],
+    [0x61c, 'U+061C'],
+    [0x200e, 'U+200E'],
+    [0x2060, 'U+2060'],
+    [0x2064, 'U+2064'],
+    [0x2028, 'U+2028'],
+    [0x2029, 'U+2029'],
+    [0xe0041, 'U+E0041'],
+  ] as const) {
+    const result = validateBuilding({ ...base, primaryPropertyType: `Ho${String.fromCodePoint(code)}tel` });
+    const message = result.ok ? '' : (result.errors[0]?.message ?? '');
+    t.ok(message.includes(`: ${name} at character 3 of "Ho\\u`), message);
   }
 });
 
