@@ -11,6 +11,8 @@ export const debianPackages = [
   'python3-grpcio',
   'python3-grpc-tools',
   'chromium',
+  // A real client for the server's limit tests (reliability-limit-clients.test.ts), beside Python's urllib and fetch.
+  'curl',
   // The container image test: buildah builds and runs the Dockerfile, debootstrap makes the stand-in base,
   // podman reads the image's layer sizes.
   'buildah',
