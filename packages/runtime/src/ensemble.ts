@@ -6,7 +6,7 @@
 
 /** Where the model came from; detected from the content by `loadModel`. */
 export type ModelFormat =
-  'xgboost-json' | 'xgboost-dump' | 'lightgbm-json' | 'lightgbm-text' | 'sklearn-json' | 'ml-random-forest';
+  'xgboost-json' | 'xgboost-dump' | 'lightgbm-json' | 'lightgbm-text' | 'sklearn-json' | 'ml-random-forest' | 'onnx';
 
 /**
  * How a split is decided: the rules of the library that trained the model. Each is written out once, in
@@ -15,7 +15,7 @@ export type ModelFormat =
  * left, per-node missing types, listed categories left; `sklearn` (and ml-random-forest): float32 or float64 inputs,
  * `x <= t` left, listed categories left.
  */
-export type SplitRules = 'xgboost' | 'lightgbm' | 'sklearn';
+export type SplitRules = 'xgboost' | 'lightgbm' | 'sklearn' | 'onnx';
 
 /** Per-node missing-value rule (LightGBM's `missing_type`); other libraries use MISSING_NAN with `defaultLeft`. */
 export const MISSING_NONE = 0;
@@ -36,7 +36,7 @@ export interface NodeArrays {
   readonly right: Int32Array;
   /** 1 when a missing value goes left. */
   readonly defaultLeft: Uint8Array;
-  /** MISSING_NONE | MISSING_ZERO | MISSING_NAN. */
+  /** MISSING_NONE | MISSING_ZERO | MISSING_NAN; under the `onnx` rules, the node's comparison (split-rules/onnx.ts). */
   readonly missingType: Uint8Array;
   /** Index into `categories.offset` for a categorical split, NOT_CATEGORICAL otherwise. */
   readonly categorySet: Int32Array;

@@ -11,6 +11,8 @@ import { parseSklearnJson } from './formats/sklearn.js';
 import { parseXgboostDump, type XgboostDumpOptions } from './formats/xgboost-dump.js';
 import { parseXgboostJson } from './formats/xgboost-json.js';
 import { decodeUbjson, looksLikeUbjson } from './formats/ubjson.js';
+import { looksLikeOnnx } from './formats/onnx/onnx-graph.js';
+import { parseOnnx } from './formats/onnx/tree-ensemble.js';
 import { parseModelJson } from './json-text.js';
 import type { EvaluatorChoice } from './evaluators/select.js';
 import { TreeModel } from './model.js';
@@ -60,6 +62,7 @@ export function parseModel(source: ModelSource, options: LoadOptions = {}): Tree
   if (source instanceof Uint8Array) {
     // XGBoost's .ubj decodes to the same value as its JSON form and goes through the same loader.
     if (looksLikeUbjson(source)) return dispatchContent(decodeUbjson(source), options);
+    if (looksLikeOnnx(source) || options.format === 'onnx') return parseOnnx(source);
     source = decodeUtf8(source);
   }
   let content: unknown = source;
@@ -108,6 +111,8 @@ function dispatch(format: ModelFormat, content: unknown, options: LoadOptions): 
       return parseSklearnJson(content);
     case 'ml-random-forest':
       return parseMlRandomForest(content);
+    case 'onnx':
+      throw new TypeError('an onnx model is given as its bytes (a Uint8Array)');
     default:
       throw new RangeError(`unknown format ${JSON.stringify(format)}`);
   }

@@ -3,7 +3,7 @@
 // prediction in the library that wrote it (or one the loader does not know) and expects MODEL_FEATURE_UNSUPPORTED.
 import t from 'tap';
 import { loadModel, TreeModelError } from '../src/index.js';
-import { readFixtureText } from './fixtures/read-fixture.js';
+import { readFixtureBytes, readFixtureText } from './fixtures/read-fixture.js';
 
 type Json = Record<string, unknown>;
 
@@ -173,4 +173,26 @@ t.test('ml-random-forest toJSON()', async (t) => {
     [undefined, 'MODEL_FEATURE_UNSUPPORTED'],
     'an unknown node field',
   );
+});
+
+t.test('ONNX tree ensembles', async (t) => {
+  t.equal(
+    codeOf(() => loadModel(readFixtureBytes('onnx/modes_regressor_sum/model.onnx'))),
+    undefined,
+    'a valid model',
+  );
+  // Valid ONNX models (fixtures/onnx/generate.py) using what the loader does not implement.
+  for (const [name, what] of [
+    ['aggregate_min', 'aggregate_function MIN'],
+    ['aggregate_max', 'aggregate_function MAX'],
+    ['scaler_before_trees', 'a Scaler node before the trees'],
+    ['double_input', 'a double input tensor'],
+    ['double_thresholds', 'double thresholds (nodes_values_as_tensor)'],
+  ]) {
+    t.equal(
+      codeOf(() => loadModel(readFixtureBytes(`onnx/refused/${name}.onnx`))),
+      'MODEL_FEATURE_UNSUPPORTED',
+      what!,
+    );
+  }
 });

@@ -3,6 +3,7 @@
  */
 import type { SplitRules, TreeEnsemble } from '../ensemble.js';
 import { lightgbmRule } from './lightgbm.js';
+import { onnxRule } from './onnx.js';
 import { sklearnRule } from './sklearn.js';
 import type { SplitRule } from './split-rule.js';
 import { xgboostRule } from './xgboost.js';
@@ -15,6 +16,7 @@ const SPLIT_RULES: Readonly<Record<SplitRules, SplitRule>> = {
   xgboost: xgboostRule,
   lightgbm: lightgbmRule,
   sklearn: sklearnRule,
+  onnx: onnxRule,
 };
 
 /**
