@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// Runs the linter and the formatter check, then every test of the workspace, test home by test home, printing each
-// line as it comes, and closes with one line: "tests: N passed, N failed".
-// A test here is a named test of a test file (the second level of tap's output); the linter and the formatter check
-// count as one test each, so a lint or format violation fails the run like any failing test.
+// Runs the linter, the formatter check and the type check of the tests, then every test of the workspace, test home
+// by test home, printing each line as it comes, and closes with one line: "tests: N passed, N failed".
+// A test here is a named test of a test file (the second level of tap's output); each of the three checks counts as
+// one test, so a lint, format or type violation fails the run like any failing test.
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,12 +37,15 @@ let failed = 0;
 let crashed = false;
 
 const bin = (name) => join(root, 'node_modules', '.bin', name);
-for (const [name, args] of [
-  ['eslint', ['.']],
-  ['prettier', ['--check', '.']],
+// The sources are type-checked by the build (tsc -b); the tests, which tap runs without type checking, here.
+const testProjects = testHomes.map((home) => (home === 'deploy' ? home : `${home}/test`));
+for (const [name, command, args] of [
+  ['eslint', bin('eslint'), ['.']],
+  ['prettier', bin('prettier'), ['--check', '.']],
+  ['tsc (tests)', process.execPath, [join(root, 'scripts/type-check.mjs'), ...testProjects]],
 ]) {
-  console.log(`\n== ${name} ${args.join(' ')}`);
-  const ok = await run(bin(name), args, root);
+  console.log(`\n== ${name}`);
+  const ok = await run(command, args, root);
   console.log(`${ok ? 'ok' : 'not ok'} - ${name}`);
   if (ok) passed++;
   else failed++;

@@ -74,7 +74,9 @@ function treeRssMb(pid) {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
       children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-    } catch {}
+    } catch {
+      // the process ended while being read
+    }
   }
   let kb = 0;
   const stack = [pid];
@@ -83,7 +85,9 @@ function treeRssMb(pid) {
     try {
       const match = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, 'utf8'));
       kb += Number(match?.[1] ?? 0);
-    } catch {}
+    } catch {
+      // the process ended while being read
+    }
     stack.push(...(children.get(p) ?? []));
   }
   return kb / 1024;

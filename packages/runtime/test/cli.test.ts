@@ -68,7 +68,7 @@ for (const [version, name] of [
     );
     const contrib = predict(model, input, 'contrib');
     t.same(
-      contribMismatches(contrib.flat(2) as number[], expected.contrib.flat(2) as number[], numFeatures),
+      contribMismatches(contrib.flat(2) as number[], expected.contrib.flat(2), numFeatures),
       { count: 0, mismatches: [] },
       'contributions within 1e-5',
     );

@@ -1,4 +1,4 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { ERROR_CODES, loadModel, TreeModelError, type TreeModelErrorCode } from '../src/index.js';
 import { readFixtureText } from './fixtures/read-fixture.js';
 
@@ -31,7 +31,7 @@ function firstTree(model: Model): Tree {
   return model.learner.gradient_booster.model.trees[0]!;
 }
 
-function refuses(t: Tez, source: string | object, code: TreeModelErrorCode, message: RegExp, options = {}): void {
+function refuses(t: Test, source: string | object, code: TreeModelErrorCode, message: RegExp, options = {}): void {
   let caught: unknown;
   try {
     loadModel(source, options);
@@ -42,7 +42,6 @@ function refuses(t: Tez, source: string | object, code: TreeModelErrorCode, mess
   t.equal((caught as TreeModelError | undefined)?.code, code);
   t.match((caught as Error | undefined)?.message, message);
 }
-type Tez = Parameters<Parameters<typeof t.test>[1]>[0];
 
 t.test('the undamaged model loads', (t) => {
   t.equal(loadModel(MODEL_TEXT).numTrees, 60);
@@ -225,7 +224,7 @@ t.test('refuses damaged get_dump arrays', (t) => {
     if (node.split !== undefined) node.split = `f${options.featureNames.indexOf(node.split)}`;
     node.children?.forEach((child) => rename(child as typeof node));
   };
-  byIndex.forEach((tree) => rename(tree as { split?: string }));
+  byIndex.forEach((tree) => rename(tree));
   t.equal(loadModel(byIndex).numFeatures, 9, 'f<index> names need no featureNames');
   refuses(t, byIndex, 'MODEL_FEATURE_OUT_OF_RANGE', /declares 3 features/, { numFeatures: 3 });
   refuses(t, trees, 'MODEL_OPTIONS_INVALID', /"x_\w+", which is not of the form f<index>; pass featureNames/);

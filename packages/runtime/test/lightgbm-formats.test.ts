@@ -161,54 +161,57 @@ t.test('refuses damaged model.txt files with typed errors', async (t) => {
 t.test('refuses damaged dump_model() JSON with typed errors', async (t) => {
   const json = fixture('categorical').json;
   const mc = fixture('multiclass_single_leaf_trees').json;
-  type Dump = Record<string, any>;
+  // The fields of LightGBM's dump_model() that the damage below touches.
+  interface DumpNode {
+    threshold?: unknown;
+    decision_type?: string;
+    missing_type?: string;
+    split_feature?: number;
+    leaf_value?: number;
+    left_child?: DumpNode;
+    right_child?: DumpNode;
+  }
+  interface Dump {
+    objective: string;
+    num_tree_per_iteration: number;
+    tree_info: { num_leaves: number; tree_structure?: DumpNode }[];
+  }
   const damaged = (text: string, damage: (m: Dump) => void): Dump => {
     const model = JSON.parse(text) as Dump;
     damage(model);
     return model;
   };
-  const root0 = (m: Dump): Dump => m['tree_info'][0]['tree_structure'];
+  const root0 = (m: Dump): DumpNode => m.tree_info[0]!.tree_structure!;
+  const left = (m: Dump): DumpNode => root0(m).left_child!;
   const cases: [string, string, Dump][] = [
     ['untouched', '', damaged(json, () => {})],
-    ['a bad category string', 'MODEL_CATEGORY_INVALID', damaged(json, (m) => (root0(m)['threshold'] = '2||x||7'))],
-    ['a negative category', 'MODEL_CATEGORY_INVALID', damaged(json, (m) => (root0(m)['threshold'] = '2||-5'))],
-    ['an empty category list', 'MODEL_CATEGORY_INVALID', damaged(json, (m) => (root0(m)['threshold'] = ''))],
-    ['no tree_structure', 'MODEL_TRUNCATED', damaged(json, (m) => delete m['tree_info'][5]['tree_structure'])],
-    ['no right child', 'MODEL_TRUNCATED', damaged(json, (m) => delete root0(m)['right_child'])],
+    ['a bad category string', 'MODEL_CATEGORY_INVALID', damaged(json, (m) => (root0(m).threshold = '2||x||7'))],
+    ['a negative category', 'MODEL_CATEGORY_INVALID', damaged(json, (m) => (root0(m).threshold = '2||-5'))],
+    ['an empty category list', 'MODEL_CATEGORY_INVALID', damaged(json, (m) => (root0(m).threshold = ''))],
+    ['no tree_structure', 'MODEL_TRUNCATED', damaged(json, (m) => delete m.tree_info[5]!.tree_structure)],
+    ['no right child', 'MODEL_TRUNCATED', damaged(json, (m) => delete root0(m).right_child)],
     [
       'no leaf value',
       'MODEL_TRUNCATED',
-      damaged(json, (m) => delete root0(m)['left_child']['left_child']['left_child']['left_child']['leaf_value']),
+      damaged(json, (m) => delete left(m).left_child!.left_child!.left_child!.leaf_value),
     ],
-    ['a null threshold', 'MODEL_TRUNCATED', damaged(json, (m) => (root0(m)['left_child']['threshold'] = null))],
-    [
-      'an unknown decision_type',
-      'MODEL_FEATURE_UNSUPPORTED',
-      damaged(json, (m) => (root0(m)['left_child']['decision_type'] = '<')),
-    ],
-    [
-      'an unknown missing_type',
-      'MODEL_TRUNCATED',
-      damaged(json, (m) => (root0(m)['left_child']['missing_type'] = 'Sometimes')),
-    ],
-    ['a wrong num_leaves', 'MODEL_TRUNCATED', damaged(json, (m) => (m['tree_info'][0]['num_leaves'] = 30))],
+    ['a null threshold', 'MODEL_TRUNCATED', damaged(json, (m) => (left(m).threshold = null))],
+    ['an unknown decision_type', 'MODEL_FEATURE_UNSUPPORTED', damaged(json, (m) => (left(m).decision_type = '<'))],
+    ['an unknown missing_type', 'MODEL_TRUNCATED', damaged(json, (m) => (left(m).missing_type = 'Sometimes'))],
+    ['a wrong num_leaves', 'MODEL_TRUNCATED', damaged(json, (m) => (m.tree_info[0]!.num_leaves = 30))],
     [
       'a split feature beyond max_feature_idx',
       'MODEL_FEATURE_OUT_OF_RANGE',
-      damaged(json, (m) => (root0(m)['left_child']['split_feature'] = 10)),
+      damaged(json, (m) => (left(m).split_feature = 10)),
     ],
-    ['an unknown objective', 'MODEL_OBJECTIVE_UNKNOWN', damaged(json, (m) => (m['objective'] = 'binary'))],
-    ['a multiclass model missing a tree', 'MODEL_TRUNCATED', damaged(mc, (m) => m['tree_info'].pop())],
+    ['an unknown objective', 'MODEL_OBJECTIVE_UNKNOWN', damaged(json, (m) => (m.objective = 'binary'))],
+    ['a multiclass model missing a tree', 'MODEL_TRUNCATED', damaged(mc, (m) => void m.tree_info.pop())],
     [
       'num_tree_per_iteration not matching num_class',
       'MODEL_TRUNCATED',
-      damaged(mc, (m) => (m['num_tree_per_iteration'] = 2)),
+      damaged(mc, (m) => (m.num_tree_per_iteration = 2)),
     ],
-    [
-      'a subtree that contains itself',
-      'MODEL_CYCLE',
-      damaged(json, (m) => (root0(m)['left_child']['right_child'] = root0(m))),
-    ],
+    ['a subtree that contains itself', 'MODEL_CYCLE', damaged(json, (m) => (left(m).right_child = root0(m)))],
   ];
   for (const [what, code, model] of cases) {
     t.equal(

@@ -25,7 +25,8 @@ t.test('loads text, parsed JSON and get_dump strings to the same margins', (t) =
   t.same(loadModel(JSON.parse(modelText) as object).predictBatch(input.rows, 9, 'margin'), fromText);
   const strings = (JSON.parse(dumpText) as unknown[]).map((tree) => JSON.stringify(tree));
   const dump = loadModel(strings, { featureNames: input.feature_names, baseScore: 0.5, objective: 'binary:logitraw' });
-  const base = Number(JSON.parse(modelText).learner.learner_model_param.base_score.replace(/[[\]]/g, ''));
+  const { learner } = JSON.parse(modelText) as { learner: { learner_model_param: { base_score: string } } };
+  const base = Number(learner.learner_model_param.base_score.replace(/[[\]]/g, ''));
   const dumpWithBase = loadModel(strings, {
     featureNames: input.feature_names,
     baseScore: base,
@@ -48,7 +49,7 @@ t.test('the format option skips detection', (t) => {
 
 t.test('a 1.7 model with bare NaN tokens loads from text but not as a JavaScript object parse', (t) => {
   const text = readFixtureText('xgboost/1.7.4/categorical_hist/model.json');
-  t.throws(() => JSON.parse(text), SyntaxError, 'not JSON');
+  t.throws(() => JSON.parse(text) as unknown, SyntaxError, 'not JSON');
   t.equal(loadModel(text).numTrees, 60);
   t.end();
 });

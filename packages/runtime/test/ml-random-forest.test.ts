@@ -154,8 +154,21 @@ t.test('refuses damaged or unsupported forests with typed errors', async (t) => 
   const { X, y } = syntheticData(1, 40, 3);
   const forest = new RandomForestRegression({ seed: 1, noOOB: true, nEstimators: 2, treeOptions: { maxDepth: 3 } });
   forest.train(X, y);
-  const good = (): Record<string, any> => JSON.parse(JSON.stringify(forest.toJSON())) as Record<string, any>;
-  const firstSplit = (m: Record<string, any>): Record<string, any> => m['baseModel'].estimators[0].root;
+  // The fields of ml-random-forest's toJSON() that the damage below touches.
+  interface Node {
+    splitColumn?: number;
+    splitValue?: number | null;
+    left?: Node | undefined;
+    right?: Node;
+    distribution?: unknown;
+  }
+  interface Forest {
+    name: string;
+    selectionMethod: string;
+    baseModel: { estimators?: { root: Node }[] };
+  }
+  const good = (): Forest => JSON.parse(JSON.stringify(forest.toJSON())) as Forest;
+  const firstSplit = (m: Forest): Node => m.baseModel.estimators![0]!.root;
 
   t.equal(
     codeOf(() => loadModel(good())),
@@ -163,65 +176,65 @@ t.test('refuses damaged or unsupported forests with typed errors', async (t) => 
     'the untouched forest loads',
   );
   const classifier = good();
-  classifier['name'] = 'RFClassifier';
+  classifier.name = 'RFClassifier';
   t.equal(
     codeOf(() => loadModel(classifier)),
     'MODEL_FEATURE_UNSUPPORTED',
     'classifier',
   );
   const selection = good();
-  selection['selectionMethod'] = 'mode';
+  selection.selectionMethod = 'mode';
   t.equal(
     codeOf(() => loadModel(selection)),
     'MODEL_OBJECTIVE_UNKNOWN',
     'unknown selectionMethod',
   );
   const noEstimators = good();
-  delete noEstimators['baseModel'].estimators;
+  delete noEstimators.baseModel.estimators;
   t.equal(
     codeOf(() => loadModel(noEstimators)),
     'MODEL_TRUNCATED',
     'missing estimators',
   );
   const fewer = good();
-  fewer['baseModel'].estimators.pop();
+  fewer.baseModel.estimators!.pop();
   t.equal(
     codeOf(() => loadModel(fewer)),
     'MODEL_TRUNCATED',
     'fewer estimators than nEstimators',
   );
   const column = good();
-  firstSplit(column)['splitColumn'] = 9;
+  firstSplit(column).splitColumn = 9;
   t.equal(
     codeOf(() => loadModel(column)),
     'MODEL_FEATURE_OUT_OF_RANGE',
     'splitColumn beyond the tree columns',
   );
   const split = good();
-  firstSplit(split)['splitValue'] = null;
+  firstSplit(split).splitValue = null;
   t.equal(
     codeOf(() => loadModel(split)),
     'MODEL_THRESHOLD_NOT_FINITE',
     'splitValue lost to null (NaN in JSON)',
   );
   const child = good();
-  delete firstSplit(child)['left'];
+  delete firstSplit(child).left;
   t.equal(
     codeOf(() => loadModel(child)),
     'MODEL_TRUNCATED',
     'missing child',
   );
   const leaf = good();
-  const leafNode = firstSplit(leaf)['right'];
-  leafNode['left'] = undefined;
-  leafNode['distribution'] = 'x';
+  const leafNode = firstSplit(leaf).right!;
+  leafNode.left = undefined;
+  leafNode.distribution = 'x';
   t.equal(
     codeOf(() => loadModel(leaf)),
     'MODEL_TRUNCATED',
     'non-numeric leaf',
   );
   const cyclic = good();
-  firstSplit(cyclic)['right'] = firstSplit(cyclic);
+  firstSplit(cyclic).right = firstSplit(cyclic);
   t.equal(
     codeOf(() => loadModel(cyclic)),
     'MODEL_CYCLE',

@@ -110,7 +110,25 @@ function codeOf(fn: () => unknown): string | undefined {
   return undefined;
 }
 
-type Export = Record<string, any>;
+// The fields of an export (exporters/export_sklearn.py) that the damage below touches.
+interface ExportTree {
+  children_left: number[];
+  children_right?: number[];
+  value: number[];
+  threshold: (number | string)[];
+  feature: number[];
+  left_category_bitsets: number[][];
+  is_categorical?: unknown;
+}
+interface Export {
+  version: number;
+  estimator: string;
+  init?: unknown;
+  input_dtype: string;
+  link: string;
+  known_category_bitsets: Record<string, number[]>;
+  trees: ExportTree[];
+}
 
 t.test('refuses damaged exports with typed errors', async (t) => {
   const forest = readText(join(root, 'random_forest_seattle', 'model.json'));
@@ -122,41 +140,33 @@ t.test('refuses damaged exports with typed errors', async (t) => {
   };
   const cases: [string, string, Export][] = [
     ['untouched', '', damaged(forest, () => {})],
-    ['unknown version', 'MODEL_FORMAT_UNSUPPORTED', damaged(forest, (m) => (m['version'] = 2))],
-    ['unknown estimator', 'MODEL_FEATURE_UNSUPPORTED', damaged(forest, (m) => (m['estimator'] = 'AdaBoostRegressor'))],
-    ['missing children_right', 'MODEL_TRUNCATED', damaged(forest, (m) => delete m['trees'][3]['children_right'])],
-    ['short value array', 'MODEL_TRUNCATED', damaged(forest, (m) => m['trees'][0]['value'].pop())],
-    ['missing init', 'MODEL_TRUNCATED', damaged(forest, (m) => delete m['init'])],
-    ['dtype contradicting the estimator', 'MODEL_TRUNCATED', damaged(forest, (m) => (m['input_dtype'] = 'float64'))],
+    ['unknown version', 'MODEL_FORMAT_UNSUPPORTED', damaged(forest, (m) => (m.version = 2))],
+    ['unknown estimator', 'MODEL_FEATURE_UNSUPPORTED', damaged(forest, (m) => (m.estimator = 'AdaBoostRegressor'))],
+    ['missing children_right', 'MODEL_TRUNCATED', damaged(forest, (m) => delete m.trees[3]!.children_right)],
+    ['short value array', 'MODEL_TRUNCATED', damaged(forest, (m) => void m.trees[0]!.value.pop())],
+    ['missing init', 'MODEL_TRUNCATED', damaged(forest, (m) => delete m.init)],
+    ['dtype contradicting the estimator', 'MODEL_TRUNCATED', damaged(forest, (m) => (m.input_dtype = 'float64'))],
     [
       'threshold that is not a number',
       'MODEL_THRESHOLD_NOT_FINITE',
-      damaged(forest, (m) => (m['trees'][0]['threshold'][0] = 'NaN')),
+      damaged(forest, (m) => (m.trees[0]!.threshold[0] = 'NaN')),
     ],
     [
       'child index out of range',
       'MODEL_CHILD_OUT_OF_RANGE',
-      damaged(forest, (m) => (m['trees'][0]['children_left'][0] = 99999)),
+      damaged(forest, (m) => (m.trees[0]!.children_left[0] = 99999)),
     ],
-    ['child pointing back to the root', 'MODEL_CYCLE', damaged(forest, (m) => (m['trees'][0]['children_left'][1] = 0))],
-    [
-      'feature beyond n_features',
-      'MODEL_FEATURE_OUT_OF_RANGE',
-      damaged(forest, (m) => (m['trees'][0]['feature'][0] = 10)),
-    ],
-    ['unknown link', 'MODEL_OBJECTIVE_UNKNOWN', damaged(hist, (m) => (m['link'] = 'logit'))],
+    ['child pointing back to the root', 'MODEL_CYCLE', damaged(forest, (m) => (m.trees[0]!.children_left[1] = 0))],
+    ['feature beyond n_features', 'MODEL_FEATURE_OUT_OF_RANGE', damaged(forest, (m) => (m.trees[0]!.feature[0] = 10))],
+    ['unknown link', 'MODEL_OBJECTIVE_UNKNOWN', damaged(hist, (m) => (m.link = 'logit'))],
     [
       'short category bitset',
       'MODEL_CATEGORY_INVALID',
-      damaged(hist, (m) => m['trees'][0]['left_category_bitsets'][0].pop()),
+      damaged(hist, (m) => void m.trees[0]!.left_category_bitsets[0]!.pop()),
     ],
-    [
-      'negative bitset word',
-      'MODEL_CATEGORY_INVALID',
-      damaged(hist, (m) => (m['known_category_bitsets']['5'][0] = -1)),
-    ],
-    ['missing known categories', 'MODEL_CATEGORY_INVALID', damaged(hist, (m) => (m['known_category_bitsets'] = {}))],
-    ['missing is_categorical', 'MODEL_TRUNCATED', damaged(hist, (m) => delete m['trees'][2]['is_categorical'])],
+    ['negative bitset word', 'MODEL_CATEGORY_INVALID', damaged(hist, (m) => (m.known_category_bitsets['5']![0] = -1))],
+    ['missing known categories', 'MODEL_CATEGORY_INVALID', damaged(hist, (m) => (m.known_category_bitsets = {}))],
+    ['missing is_categorical', 'MODEL_TRUNCATED', damaged(hist, (m) => delete m.trees[2]!.is_categorical)],
   ];
   for (const [what, code, model] of cases) {
     t.equal(

@@ -24,11 +24,11 @@ export type BuildingValidation =
   { ok: true; building: Building; warnings: Warning[] } | { ok: false; errors: ValidationIssue[] };
 
 const useSlots = ['largest', 'secondLargest', 'thirdLargest'] as const;
-const categoryFields: readonly [keyof Building & string, CategoryField][] = [
+const categoryFields: readonly [keyof Building, CategoryField][] = [
   ['primaryPropertyType', 'primaryPropertyType'],
   ['neighborhood', 'neighborhood'],
   ['buildingType', 'buildingType'],
-  ...useSlots.map((slot): [keyof Building & string, CategoryField] => [`${slot}PropertyUseType`, 'useType']),
+  ...useSlots.map((slot): [keyof Building, CategoryField] => [`${slot}PropertyUseType`, 'useType']),
 ];
 // The field docs by name, built once per docs list (the list itself is cached per year) instead of per request.
 const rulesByDocs = new WeakMap<readonly BuildingFieldDoc[], ReadonlyMap<string, BuildingFieldDoc>>();
@@ -259,5 +259,6 @@ function describeValue(value: unknown): string {
   if (typeof value === 'number') return String(value);
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : String(value);
+  if (typeof value === 'object') return 'an object';
+  return typeof value === 'boolean' ? String(value) : typeof value;
 }

@@ -24,8 +24,20 @@ function committedBundles(): string[] {
   );
 }
 
-const readBundle = (file: string): Record<string, unknown> =>
-  JSON.parse(readFileSync(join(root, file), 'utf8')) as Record<string, unknown>;
+/** The fields of bundle.json these tests read or damage. */
+interface BundleFile {
+  name: string;
+  version: string;
+  createdAt?: string;
+  extra?: unknown;
+  model: { file: string; sha256: string };
+  golden: { file: string };
+  target: { transform: string };
+  features: { encoding: unknown }[];
+  interval: { strata: { halfWidth?: number }[] };
+}
+
+const readBundle = (file: string): BundleFile => JSON.parse(readFileSync(join(root, file), 'utf8')) as BundleFile;
 
 t.test('the two Seattle models are committed', async (t) => {
   const files = committedBundles();
@@ -41,12 +53,7 @@ for (const file of committedBundles()) {
   });
 
   t.test(`${file} sits in models/<name>/<version>/ and names its files beside it`, async (t) => {
-    const bundle = readBundle(file) as {
-      name: string;
-      version: string;
-      model: { file: string };
-      golden: { file: string };
-    };
+    const bundle = readBundle(file);
     t.equal(file, join('models', bundle.name, bundle.version, 'bundle.json'));
     t.ok(existsSync(join(root, dirname(file), bundle.model.file)), 'model file exists');
     t.ok(existsSync(join(root, dirname(file), bundle.golden.file)), 'golden file exists');
@@ -56,17 +63,17 @@ for (const file of committedBundles()) {
 t.test('the schema refuses what a bundle must not be', async (t) => {
   const [file] = committedBundles();
   const good = readBundle(file!);
-  const broken: [string, (b: Record<string, any>) => void][] = [
+  const broken: [string, (b: BundleFile) => void][] = [
     [
       'an unknown encoding kind',
       (b) => {
-        b.features[0].encoding = { kind: 'standardize', input: 'yearBuilt' };
+        b.features[0]!.encoding = { kind: 'standardize', input: 'yearBuilt' };
       },
     ],
     [
       'a feature reading an unknown input',
       (b) => {
-        b.features[0].encoding = { kind: 'numeric', input: 'yearbuilt' };
+        b.features[0]!.encoding = { kind: 'numeric', input: 'yearbuilt' };
       },
     ],
     [
@@ -96,7 +103,7 @@ t.test('the schema refuses what a bundle must not be', async (t) => {
     [
       'a stratum without halfWidth',
       (b) => {
-        delete b.interval.strata[0].halfWidth;
+        delete b.interval.strata[0]!.halfWidth;
       },
     ],
     [
@@ -107,7 +114,7 @@ t.test('the schema refuses what a bundle must not be', async (t) => {
     ],
   ];
   for (const [label, breakIt] of broken) {
-    const copy = structuredClone(good) as Record<string, any>;
+    const copy = structuredClone(good);
     breakIt(copy);
     t.equal(validate(copy), false, label);
   }

@@ -50,7 +50,7 @@ export function joinClusterMetrics(registry: Registry, timeoutMs = 5_000): () =>
     pending.delete(message.id);
     clearTimeout(waiting.timer);
     if (typeof message.text === 'string') waiting.resolve(message.text);
-    else waiting.reject(new Error(String(message.error ?? 'no metrics')));
+    else waiting.reject(new Error(typeof message.error === 'string' ? message.error : 'no metrics'));
   });
   return () =>
     new Promise<string>((resolve, reject) => {

@@ -48,7 +48,7 @@ export function csvToBuildings(
       skip_empty_lines: true,
       relax_column_count: true,
       to: maxRows + 2,
-    }) as string[][];
+    });
   } catch (error) {
     const where = (error as { lines?: number }).lines;
     throw new HttpProblem(
@@ -110,7 +110,7 @@ export function buildingFieldTypes(jsonSchema: Record<string, unknown>): Map<str
     const candidates: unknown[] = [];
     const collect = (node: Record<string, unknown>) => {
       const type = node['type'];
-      if (Array.isArray(type)) candidates.push(...type);
+      if (Array.isArray(type)) candidates.push(...(type as unknown[]));
       else if (type !== undefined) candidates.push(type);
       if ('const' in node) candidates.push(typeof node['const']);
       for (const key of ['anyOf', 'oneOf', 'allOf']) {

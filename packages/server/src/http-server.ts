@@ -42,7 +42,7 @@ function rawProblem(code: string | undefined): string {
   );
 }
 
-type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
 /**
  * Creates the HTTP server with the timeouts that keep slow clients from holding it: `headersTimeout` (headers),
@@ -67,7 +67,8 @@ export async function startHttpServer(handler: Handler, config: ServerConfig, lo
     (req, res) => {
       // While draining, every answer closes its connection so keep-alive clients reconnect elsewhere.
       if (draining) res.setHeader('connection', 'close');
-      handler(req, res);
+      // Koa's callback answers its own errors (ctx.onerror), so its promise never rejects.
+      void handler(req, res);
     },
   );
   // Bound the sockets of one process; beyond this the kernel backlog holds them.

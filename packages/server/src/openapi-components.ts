@@ -118,7 +118,10 @@ export function openApiComponents(
   batchLimit: number,
   warningCodes?: Readonly<Record<string, string>>,
 ) {
-  const { $schema: _ignored, $id: _id, ...buildingSchema } = building;
+  // A component is not a document: it carries no $schema or $id of its own.
+  const buildingSchema = Object.fromEntries(
+    Object.entries(building).filter(([key]) => key !== '$schema' && key !== '$id'),
+  );
   return {
     schemas: {
       Building: buildingSchema,

@@ -1,7 +1,8 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 
 import { fakeStore } from './fixtures/fake-parts.js';
 import { json, startHarness, type Reply } from './fixtures/http-harness.js';
+import type { Health, ProblemBody } from './fixtures/api-bodies.js';
 
 const building = {
   primaryPropertyType: 'Hotel',
@@ -12,11 +13,18 @@ const building = {
 };
 
 /** Every error answer is RFC 9457 problem+json with the same fields, and leaks nothing. */
-function assertProblem(t: Tap.Test, reply: Reply, status: number, type: string, protocol = false) {
+function assertProblem(
+  t: Test,
+  reply: Reply,
+  status: number,
+  type: string,
+  protocol = false,
+): asserts reply is Reply<ProblemBody> {
   t.equal(reply.status, status, `status ${status}`);
   t.match(reply.headers['content-type'], /^application\/problem\+json/);
+  const body = (reply.json ?? {}) as Partial<ProblemBody>;
   // Under /v2 (`protocol`) the Open Inference Protocol's `error` member is added (inference-protocol-rest.test.ts).
-  t.same(Object.keys(reply.json).sort(), [
+  t.same(Object.keys(body).sort(), [
     'detail',
     ...(protocol ? ['error'] : []),
     'errors',
@@ -25,9 +33,9 @@ function assertProblem(t: Tap.Test, reply: Reply, status: number, type: string, 
     'title',
     'type',
   ]);
-  t.equal(reply.json.status, status);
-  t.equal(reply.json.type, `/problems/${type}`);
-  t.equal(reply.json.instance, `urn:request:${reply.headers['x-request-id']}`);
+  t.equal(body.status, status);
+  t.equal(body.type, `/problems/${type}`);
+  t.equal(body.instance, `urn:request:${String(reply.headers['x-request-id'])}`);
   t.notMatch(reply.text, /at .*\(|\/work\/|node_modules|\.ts:|\.js:/, 'no stack trace or file path');
   t.equal(reply.headers['x-content-type-options'], 'nosniff');
   t.equal(reply.headers['x-powered-by'], undefined);
@@ -60,10 +68,10 @@ t.test('the error statuses of the API, each as problem+json', async (t) => {
 
   t.test('404 for an unknown route and an unknown model or version', async (t) => {
     assertProblem(t, await h.request('GET', '/nope'), 404, 'not-found');
-    const model = await h.request('POST', '/v1/models/nope/predict', json(building));
+    const model = await h.request<ProblemBody>('POST', '/v1/models/nope/predict', json(building));
     assertProblem(t, model, 404, 'model-not-found');
     t.match(model.json.detail, 'Known models: ghg-emissions, site-energy.');
-    const version = await h.request('GET', '/v1/models/site-energy?version=9.9.9');
+    const version = await h.request<ProblemBody>('GET', '/v1/models/site-energy?version=9.9.9');
     assertProblem(t, version, 404, 'model-not-found');
     t.same(version.json.errors, [{ path: 'version', message: 'unknown version' }]);
   });
@@ -151,7 +159,7 @@ t.test('the error statuses of the API, each as problem+json', async (t) => {
 
   t.test('422 for a batch body of the wrong shape', async (t) => {
     assertProblem(t, await h.request('POST', '/v1/predict/batch', json([building])), 422, 'invalid-body');
-    const extra = await h.request('POST', '/v1/predict/batch', json({ buildings: [], model: 'x' }));
+    const extra = await h.request<ProblemBody>('POST', '/v1/predict/batch', json({ buildings: [], model: 'x' }));
     assertProblem(t, extra, 422, 'invalid-body');
     t.same(extra.json.errors, [{ path: 'model', message: 'unknown field' }]);
   });
@@ -185,7 +193,7 @@ t.test('503 while the models are not loaded', async (t) => {
     t.equal(reply.headers['retry-after'], '1', `${method} ${path} says when to retry`);
   }
   t.equal((await h.request('GET', '/livez')).status, 200, 'still live');
-  const health = await h.request('GET', '/healthz');
+  const health = await h.request<Health>('GET', '/healthz');
   t.same(health.json, {
     status: 'degraded',
     live: true,
@@ -251,14 +259,14 @@ t.test('security headers and CORS', async (t) => {
 t.test('an empty path parameter is a 404 on its route, or 405 for other methods', async (t) => {
   const h = await startHarness();
   t.teardown(() => h.close());
-  const post = await h.request('POST', '/v1/models//predict', json(building));
+  const post = await h.request<ProblemBody>('POST', '/v1/models//predict', json(building));
   assertProblem(t, post, 404, 'not-found');
   t.same(post.json.errors, [{ path: '', message: 'empty path parameter' }]);
   const del = await h.request('DELETE', '/v2/models//infer');
   assertProblem(t, del, 405, 'method-not-allowed', true);
   t.equal(del.headers['allow'], 'POST, OPTIONS');
   assertProblem(t, await h.request('GET', '/no//where'), 404, 'not-found');
-  const trailing = await h.request('GET', '/v1/models/');
+  const trailing = await h.request<ProblemBody>('GET', '/v1/models/');
   assertProblem(t, trailing, 404, 'not-found');
   t.same(
     trailing.json.errors,

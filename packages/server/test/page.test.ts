@@ -30,7 +30,7 @@ const squash = (text: string) => text.toLowerCase().replace(/[^a-z0-9]/g, '');
 /** A building as its owner would describe it, from one row of the 2016 benchmarking file. */
 async function buildingFromDataset(id: string) {
   const csv = await readFile(join(repoRoot, 'fixtures', 'seattle', '2016_Building_Energy_Benchmarking.csv'), 'utf8');
-  const rows = parse(csv, { columns: true, skip_empty_lines: true }) as Record<string, string>[];
+  const rows = parse<Record<string, string>>(csv, { columns: true, skip_empty_lines: true });
   const row = rows.find((r) => r['OSEBuildingID'] === id);
   if (!row) throw new Error(`no building ${id} in the 2016 file`);
   const number = (column: string) => Number(row[column]);

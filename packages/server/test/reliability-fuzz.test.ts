@@ -5,7 +5,6 @@
 // never 500, never a hang, and no body may leak internals. RELIABILITY_PROFILE=long runs thousands of cases.
 import { Agent, request } from 'node:http';
 
-import { Ajv2020 } from 'ajv/dist/2020.js';
 import fc from 'fast-check';
 import t from 'tap';
 
@@ -14,7 +13,9 @@ import { createLogger } from '../src/logger.js';
 import { runServer } from '../src/run-server.js';
 import { loadSchemaPackage } from '../src/schema-adapter.js';
 import { buildingText, hostileString, scalarText, SPECIAL_NUMBERS, valueText } from './fixtures/reliability-bodies.js';
+import type { KserveMetadata, ProblemBody } from './fixtures/api-bodies.js';
 import { send, type Reply } from './fixtures/http-harness.js';
+import { readOpenApi, type OpenApiDoc, type Operation, type Parameter } from './fixtures/openapi-doc.js';
 import { leakIn, prototypeSnapshot, scale } from './fixtures/reliability-kit.js';
 
 /** Cases per GET operation; operations with a request body get three times as many. */
@@ -39,58 +40,28 @@ const proc = await runServer(config, schema, schema.loadModelStore, {
 const loaded = await proc.loaded;
 const port = proc.running.port;
 
-type Doc = { paths: Record<string, Record<string, Operation>>; components: Record<string, Record<string, any>> };
-type Operation = {
-  parameters?: { $ref?: string; name?: string; in?: string; schema?: any }[];
-  requestBody?: { content: Record<string, unknown> };
-  responses: Record<string, any>;
-};
-const doc = (await send(port, 'GET', '/openapi.json')).json as Doc;
-const deref = <T>(node: any): T =>
-  typeof node?.$ref === 'string'
-    ? node.$ref
-        .replace(/^#\//, '')
-        .split('/')
-        .reduce((o: any, k: string) => o[k], doc)
-    : node;
-
-const ajv = new Ajv2020({ strict: false, allErrors: false });
-const DOC_ID = 'https://openapi.test/openapi.json';
-const rewriteRefs = (node: unknown): any =>
-  Array.isArray(node)
-    ? node.map(rewriteRefs)
-    : typeof node !== 'object' || node === null
-      ? node
-      : Object.fromEntries(
-          Object.entries(node).map(([k, v]) => [
-            k,
-            k === '$ref' && typeof v === 'string' ? DOC_ID + v : rewriteRefs(v),
-          ]),
-        );
-ajv.addSchema({ $id: DOC_ID, components: doc.components } as object);
-const validators = new Map<unknown, ReturnType<typeof ajv.compile>>();
-const validatorFor = (s: unknown) => {
-  let v = validators.get(s);
-  if (v === undefined) validators.set(s, (v = ajv.compile(rewriteRefs(s))));
-  return v;
-};
+const doc = (await send<OpenApiDoc>(port, 'GET', '/openapi.json')).json;
+const { ajv, resolve: deref, validatorFor } = readOpenApi(doc, { allErrors: false });
 
 // Inputs drawn from the document: the building's fields with their examples, the model names, the batch limit.
-const building = doc.components['schemas']?.['Building'] as {
+const building = doc.components.schemas['Building'] as {
   properties: Record<string, { examples?: unknown[] }>;
   required?: string[];
 };
 const fieldExamples = Object.fromEntries(
   Object.entries(building.properties).map(([name, p]) => [name, (p.examples ?? [null]).map((e) => JSON.stringify(e))]),
 );
-const example = doc.components['examples']?.['Building']?.value as Record<string, unknown>;
+const example = doc.components.examples['Building']?.value as Record<string, unknown>;
 const bodies = buildingText(fieldExamples, example, building.required ?? []);
-const modelNames = (deref<any>({ $ref: '#/components/parameters/ModelName' }).schema.examples as string[]) ?? [
+const modelNames = (deref<Parameter>({ $ref: '#/components/parameters/ModelName' }).schema?.examples as string[]) ?? [
   'site-energy',
 ];
 const featureCounts = new Map<string, number>();
 for (const name of modelNames)
-  featureCounts.set(name, (await send(port, 'GET', `/v2/models/${name}`)).json.inputs[0].shape[1]);
+  featureCounts.set(
+    name,
+    (await send<KserveMetadata>(port, 'GET', `/v2/models/${name}`)).json.inputs[0]?.shape[1] ?? 0,
+  );
 
 const CONTENT_TYPES = [
   'text/plain',
@@ -214,10 +185,10 @@ interface Case {
 }
 
 function caseArbitrary(template: string, method: string, op: Operation): fc.Arbitrary<Case> {
-  const params = (op.parameters ?? []).map((p) => deref<{ name: string; in: string; schema?: any }>(p));
+  const params = (op.parameters ?? []).map((p) => deref(p));
   const pathParams = params.filter((p) => p.in === 'path');
   const queryNames = params.filter((p) => p.in === 'query').map((p) => p.name);
-  const documentedFor = (p: { schema?: any }): string[] =>
+  const documentedFor = (p: Parameter): string[] =>
     [...(p.schema?.examples ?? []), ...(p.schema?.enum ?? [])].map(String);
   const path = fc
     .tuple(...pathParams.map((p) => segment(documentedFor(p).length > 0 ? documentedFor(p) : ['x'])))
@@ -334,10 +305,12 @@ function judge(c: Case, op: Operation, documentedMethod: boolean, reply: Reply):
     if (!type.startsWith('application/problem+json')) return `error with content-type ${type}`;
     if (!validatorFor({ $ref: '#/components/schemas/Problem' })(reply.json))
       return 'problem body does not match the Problem schema';
-    if (reply.json.status !== reply.status) return 'problem status differs from the HTTP status';
+    // The body matched the Problem schema just above.
+    if ((reply.json as ProblemBody).status !== reply.status) return 'problem status differs from the HTTP status';
     return undefined;
   }
-  const media = deref<any>(op.responses[String(reply.status)])?.content?.['application/json'];
+  const response = op.responses[String(reply.status)];
+  const media = response && deref(response).content?.['application/json'];
   if (media?.schema && type.startsWith('application/json')) {
     const validate = validatorFor(media.schema);
     if (!validate(reply.json)) return `200 body does not match its schema: ${ajv.errorsText(validate.errors)}`;

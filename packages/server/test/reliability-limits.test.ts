@@ -3,7 +3,7 @@
 // half-way through a request. RELIABILITY_PROFILE=long raises the connection counts.
 import { connect, type Socket } from 'node:net';
 
-import t from 'tap';
+import t, { type Test } from 'tap';
 
 import { loadConfig, type ServerConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
@@ -11,6 +11,7 @@ import { runServer, type ServerProcess } from '../src/run-server.js';
 import { loadSchemaPackage } from '../src/schema-adapter.js';
 import { send, type Reply } from './fixtures/http-harness.js';
 import { scale, until } from './fixtures/reliability-kit.js';
+import type { BatchResponse, ProblemBody } from './fixtures/api-bodies.js';
 
 const schema = loadSchemaPackage();
 const building = JSON.stringify(schema.exampleBuilding);
@@ -25,10 +26,10 @@ async function serve(
   return { proc, port: proc.running.port, config };
 }
 
-function problem(t: Tap.Test, reply: Reply, status: number, type: string) {
+function problem(t: Test, reply: Reply, status: number, type: string): asserts reply is Reply<ProblemBody> {
   t.equal(reply.status, status, `status ${status}`);
   t.match(reply.headers['content-type'], /^application\/problem\+json/);
-  t.equal(reply.json?.type, `/problems/${type}`);
+  t.equal((reply.json as Partial<ProblemBody> | undefined)?.type, `/problems/${type}`);
 }
 
 /** Opens a raw connection and writes `text`; the socket records everything it receives and when it closed. */
@@ -74,7 +75,7 @@ t.test(
       '/v1/predict/batch',
       '/v2/models/site-energy/infer',
     ]) {
-      const reply = await send(port, 'POST', path, { body: over, headers: jsonHeaders });
+      const reply = await send<ProblemBody>(port, 'POST', path, { body: over, headers: jsonHeaders });
       problem(t, reply, 413, 'payload-too-large');
       t.match(reply.json.detail, String(limit), `${path}: the detail names the limit`);
     }
@@ -113,21 +114,21 @@ t.test(
     t.teardown(() => proc.stop());
     const limit = config.batchLimit;
     t.equal(limit, 1000, 'default batch limit');
-    const full = await send(port, 'POST', '/v1/predict/batch', {
+    const full = await send<BatchResponse>(port, 'POST', '/v1/predict/batch', {
       body: JSON.stringify({ buildings: Array(limit).fill(schema.exampleBuilding) }),
       headers: jsonHeaders,
     });
     t.equal(full.status, 200);
     t.equal(full.json.results.length, limit, 'every building answered');
     t.equal(full.json.failed, 0);
-    const over = await send(port, 'POST', '/v1/predict/batch', {
+    const over = await send<ProblemBody>(port, 'POST', '/v1/predict/batch', {
       body: JSON.stringify({ buildings: Array(limit + 1).fill({}) }),
       headers: jsonHeaders,
     });
     problem(t, over, 413, 'batch-too-large');
     t.match(over.json.detail, 'the limit is 1000');
     t.same(over.json.errors, [{ path: 'buildings', message: 'at most 1000 buildings per request' }]);
-    const csv = await send(port, 'POST', '/v1/predict/batch', {
+    const csv = await send<ProblemBody>(port, 'POST', '/v1/predict/batch', {
       body: `yearBuilt\n${'1927\n'.repeat(limit + 1)}`,
       headers: { 'content-type': 'text/csv' },
     });
@@ -136,7 +137,7 @@ t.test(
     const tensor = {
       inputs: [{ name: 'features', datatype: 'FP64', shape: [limit + 1, 1], data: Array(limit + 1).fill(0) }],
     };
-    const v2 = await send(port, 'POST', '/v2/models/site-energy/infer', {
+    const v2 = await send<ProblemBody>(port, 'POST', '/v2/models/site-energy/infer', {
       body: JSON.stringify(tensor),
       headers: jsonHeaders,
     });
@@ -241,7 +242,7 @@ t.test('a flood of unknown fields is refused with a short answer, alone or in a 
   const { proc, port } = await serve({});
   t.teardown(() => proc.stop());
   const flood = `{${Array.from({ length: 50_000 }, (_, i) => `"k${i}":1`).join(',')}}`;
-  const single = await send(port, 'POST', '/v1/predict', { body: flood, headers: jsonHeaders });
+  const single = await send<ProblemBody>(port, 'POST', '/v1/predict', { body: flood, headers: jsonHeaders });
   problem(t, single, 422, 'invalid-building');
   t.equal(single.json.errors.length, 21, 'the first twenty unknown fields and the count');
   t.same(single.json.errors.at(-1), {
@@ -250,20 +251,23 @@ t.test('a flood of unknown fields is refused with a short answer, alone or in a 
       '50000 unknown fields, the first 20 listed; a building with more than 20 unknown fields is not checked further',
   });
   t.ok(single.text.length < 2000, `a short answer (${single.text.length} bytes for a ${flood.length}-byte body)`);
-  const batch = await send(port, 'POST', '/v1/predict/batch', {
+  const batch = await send<BatchResponse>(port, 'POST', '/v1/predict/batch', {
     body: `{"buildings":[${flood},${building}]}`,
     headers: jsonHeaders,
   });
   t.equal(batch.status, 200);
-  t.equal(batch.json.results[0].error.errors.length, 21, 'the flooded row is refused on its own');
+  t.equal(batch.json.results[0]?.error?.errors.length, 21, 'the flooded row is refused on its own');
   // Typos stay far below the guard: the validator answers them in full, every other violation included.
   const typos = {
     ...(JSON.parse(building) as Record<string, unknown>),
     yearBuilt: 2999,
     ...Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`typo${i}`, 1])),
   };
-  const answered = await send(port, 'POST', '/v1/predict', { body: JSON.stringify(typos), headers: jsonHeaders });
+  const answered = await send<ProblemBody>(port, 'POST', '/v1/predict', {
+    body: JSON.stringify(typos),
+    headers: jsonHeaders,
+  });
   problem(t, answered, 422, 'invalid-building');
   t.equal(answered.json.errors.length, 9, 'eight unknown fields and the year, each reported');
-  t.type(batch.json.results[1].value, 'number', 'the next row is predicted');
+  t.type(batch.json.results[1]?.value, 'number', 'the next row is predicted');
 });

@@ -5,6 +5,15 @@ import { join } from 'node:path';
 import t from 'tap';
 
 import { json, startHarness } from './fixtures/http-harness.js';
+import type {
+  BatchResponse,
+  KserveInference,
+  KserveMetadata,
+  ModelDetail,
+  ModelList,
+  PredictionResponse,
+  ProblemBody,
+} from './fixtures/api-bodies.js';
 
 // The fake bundles predict floor area x 80 kBtu (site-energy 1.0.0), x 70 (0.9.0), x 0.002 t (ghg-emissions).
 const building = {
@@ -18,7 +27,7 @@ const building = {
 t.test('POST /v1/predict answers the documented shape from the default model', async (t) => {
   const h = await startHarness();
   t.teardown(() => h.close());
-  const reply = await h.request('POST', '/v1/predict', json(building));
+  const reply = await h.request<PredictionResponse>('POST', '/v1/predict', json(building));
   t.equal(reply.status, 200);
   t.match(reply.headers['content-type'], /^application\/json/);
   t.same(reply.json, {
@@ -29,9 +38,13 @@ t.test('POST /v1/predict answers the documented shape from the default model', a
     interval: { low: (88434 * 80) / 2, high: 88434 * 80 * 2, level: 0.9 },
     warnings: [],
   });
-  const small = await h.request('POST', '/v1/predict', json({ ...building, propertyGfaTotal: 15000 }));
+  const small = await h.request<PredictionResponse>(
+    'POST',
+    '/v1/predict',
+    json({ ...building, propertyGfaTotal: 15000 }),
+  );
   t.same(small.json.warnings, [{ field: 'propertyGfaTotal', code: 'below-ordinance', message: 'below 20,000 sq ft' }]);
-  const explained = await h.request('POST', '/v1/predict?explain=true', json(building));
+  const explained = await h.request<PredictionResponse>('POST', '/v1/predict?explain=true', json(building));
   t.equal(explained.json.baseValue, Math.log(88434 * 80) - 1);
   t.same(explained.json.contributions, [
     { feature: 'propertyGfaTotal', value: 0.75 },
@@ -48,14 +61,18 @@ t.test('POST /v1/predict answers the documented shape from the default model', a
 t.test('POST /v1/models/{name}/predict picks the model and version', async (t) => {
   const h = await startHarness();
   t.teardown(() => h.close());
-  const ghg = await h.request('POST', '/v1/models/ghg-emissions/predict', json(building));
+  const ghg = await h.request<PredictionResponse>('POST', '/v1/models/ghg-emissions/predict', json(building));
   t.same(
     [ghg.json.model, ghg.json.target, ghg.json.unit, ghg.json.value],
     [{ name: 'ghg-emissions', version: '1.0.0' }, 'TotalGHGEmissions', 't CO2e', 88434 * 0.002],
   );
-  const old = await h.request('POST', '/v1/models/site-energy/predict?version=0.9.0&explain=1', json(building));
+  const old = await h.request<PredictionResponse>(
+    'POST',
+    '/v1/models/site-energy/predict?version=0.9.0&explain=1',
+    json(building),
+  );
   t.same(
-    [old.json.model, old.json.value, old.json.contributions.length],
+    [old.json.model, old.json.value, old.json.contributions?.length],
     [{ name: 'site-energy', version: '0.9.0' }, 88434 * 70, 2],
   );
 });
@@ -64,7 +81,7 @@ t.test('POST /v1/predict/batch keeps every row in order, JSON and CSV alike', as
   const h = await startHarness();
   t.teardown(() => h.close());
   const rows = [building, { ...building, yearBuilt: 1700 }, 'not a building', { ...building, propertyGfaTotal: 30000 }];
-  const reply = await h.request('POST', '/v1/predict/batch', json({ buildings: rows }));
+  const reply = await h.request<BatchResponse>('POST', '/v1/predict/batch', json({ buildings: rows }));
   t.equal(reply.status, 200);
   t.same(reply.json, {
     model: { name: 'site-energy', version: '1.0.0' },
@@ -98,7 +115,7 @@ t.test('POST /v1/predict/batch keeps every row in order, JSON and CSV alike', as
     'Office,Ballard,2001,three,30000,false',
     '"Office",Ballard,2001,3,30000,FALSE',
   ].join('\r\n');
-  const fromCsv = await h.request('POST', '/v1/predict/batch?model=ghg-emissions', {
+  const fromCsv = await h.request<BatchResponse>('POST', '/v1/predict/batch?model=ghg-emissions', {
     body: csv,
     headers: { 'content-type': 'text/csv' },
   });
@@ -118,11 +135,11 @@ t.test('POST /v1/predict/batch keeps every row in order, JSON and CSV alike', as
     ],
   );
 
-  const unknownColumn = await h.request('POST', '/v1/predict/batch', {
+  const unknownColumn = await h.request<BatchResponse>('POST', '/v1/predict/batch', {
     body: 'primaryPropertyType,__proto__\nHotel,1\n',
     headers: { 'content-type': 'text/csv' },
   });
-  t.match(unknownColumn.json.results[0].error.errors, [
+  t.match(unknownColumn.json.results[0]?.error?.errors, [
     { path: 'neighborhood' },
     { path: 'yearBuilt' },
     { path: 'numberOfFloors' },
@@ -131,7 +148,7 @@ t.test('POST /v1/predict/batch keeps every row in order, JSON and CSV alike', as
   ]);
   t.equal(({} as Record<string, unknown>)['1'], undefined, 'Object.prototype untouched');
 
-  const broken = await h.request('POST', '/v1/predict/batch', {
+  const broken = await h.request<ProblemBody>('POST', '/v1/predict/batch', {
     body: 'a,b\n"unclosed,1\n',
     headers: { 'content-type': 'text/csv' },
   });
@@ -142,17 +159,20 @@ t.test('POST /v1/predict/batch keeps every row in order, JSON and CSV alike', as
     headers: { 'content-type': 'text/csv' },
   });
   t.equal(repeated.status, 422);
-  const empty = await h.request('POST', '/v1/predict/batch', json({ buildings: [] }));
+  const empty = await h.request<BatchResponse>('POST', '/v1/predict/batch', json({ buildings: [] }));
   t.same([empty.status, empty.json.count, empty.json.results], [200, 0, []]);
   const tooMany = 'primaryPropertyType\n' + 'Hotel\n'.repeat(h.deps.config.batchLimit + 1);
-  const over = await h.request('POST', '/v1/predict/batch', { body: tooMany, headers: { 'content-type': 'text/csv' } });
+  const over = await h.request<ProblemBody>('POST', '/v1/predict/batch', {
+    body: tooMany,
+    headers: { 'content-type': 'text/csv' },
+  });
   t.same([over.status, over.json.type], [413, '/problems/batch-too-large']);
 });
 
 t.test('model metadata', async (t) => {
   const h = await startHarness();
   t.teardown(() => h.close());
-  const list = await h.request('GET', '/v1/models');
+  const list = await h.request<ModelList>('GET', '/v1/models');
   t.same(list.json.defaultModel, 'site-energy');
   t.same(
     list.json.models.map((m: { name: string; version: string; versions: string[] }) => [m.name, m.version, m.versions]),
@@ -161,7 +181,7 @@ t.test('model metadata', async (t) => {
       ['site-energy', '1.0.0', ['1.0.0', '0.9.0']],
     ],
   );
-  const one = await h.request('GET', '/v1/models/site-energy');
+  const one = await h.request<ModelDetail>('GET', '/v1/models/site-energy');
   t.match(one.json, {
     name: 'site-energy',
     version: '1.0.0',
@@ -219,7 +239,7 @@ t.test('probes and metrics', async (t) => {
 t.test('GET / serves public/index.html when it exists, and the page files beside it', async (t) => {
   const missing = await startHarness({ publicDir: join(tmpdir(), 'no-such-public-dir') });
   t.teardown(() => missing.close());
-  const none = await missing.request('GET', '/');
+  const none = await missing.request<ProblemBody>('GET', '/');
   t.same([none.status, none.json.type], [404, '/problems/not-found']);
 
   const dir = mkdtempSync(join(tmpdir(), 'public-'));

@@ -1,67 +1,19 @@
 // The built `serve` command as operators run it (`npm start` runs `node packages/server/dist/serve.js`):
 // environment and flags, readiness, graceful SIGTERM with a request in flight, and cluster worker replacement.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 
 import t from 'tap';
 
 import { send } from './fixtures/http-harness.js';
-import { until } from './fixtures/reliability-kit.js';
+import { freePort, repoRoot, startServe, until, type Served } from './fixtures/reliability-kit.js';
+import type { ModelList } from './fixtures/api-bodies.js';
 
-const repoRoot = resolve(import.meta.dirname, '..', '..', '..');
-const serveJs = join(repoRoot, 'packages', 'server', 'dist', 'serve.js');
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
-
-interface Served {
-  child: ChildProcess;
-  port: number;
-  lines: Record<string, any>[];
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  stderr: () => string;
-}
-
-function start(env: Record<string, string>, args: string[] = [], port?: number): Promise<Served> {
-  return (async () => {
-    const chosen = port ?? (await freePort());
-    const child = spawn(process.execPath, [serveJs, ...args], {
-      cwd: repoRoot,
-      env: { PATH: process.env['PATH'] ?? '', HOST: '127.0.0.1', PORT: String(chosen), ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const lines: Record<string, any>[] = [];
-    let buffer = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString('utf8');
-      let nl: number;
-      while ((nl = buffer.indexOf('\n')) !== -1) {
-        const line = buffer.slice(0, nl);
-        buffer = buffer.slice(nl + 1);
-        try {
-          lines.push(JSON.parse(line));
-        } catch {
-          lines.push({ raw: line });
-        }
-      }
-    });
-    let err = '';
-    child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
-      child.once('exit', (code, signal) => r({ code, signal })),
-    );
-    return { child, port: chosen, lines, exited, stderr: () => err };
-  })();
-}
+/** `serve` as an operator starts it: the environment's log level (info) unless the test sets one. */
+const start = (env: Record<string, string>, args: string[] = [], port?: number): Promise<Served> =>
+  startServe({ LOG_LEVEL: 'info', ...env }, { args, ...(port === undefined ? {} : { port }) });
 
 const ready = (s: Served) => until(async () => (await send(s.port, 'GET', '/readyz')).status === 200, '/readyz 200');
 
@@ -71,7 +23,7 @@ t.test(
     const served = await start({ WORKERS: '1', LOG_LEVEL: 'info' });
     t.teardown(() => void served.child.kill('SIGKILL'));
     await ready(served);
-    const models = await send(served.port, 'GET', '/v1/models');
+    const models = await send<ModelList>(served.port, 'GET', '/v1/models');
     t.same(
       models.json.models.map((m: { name: string }) => m.name),
       ['ghg-emissions', 'site-energy'],

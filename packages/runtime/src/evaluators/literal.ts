@@ -49,7 +49,7 @@ export function indexLiteral(value: number): string {
 export function codeGenerationAllowed(): boolean {
   try {
     // The probe a Content-Security-Policy without `unsafe-eval` refuses.
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- probes whether this host lets the compilers generate code
     const probe = new Function('return 1') as () => number;
     return probe() === 1;
   } catch {

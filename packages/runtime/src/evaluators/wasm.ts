@@ -64,6 +64,7 @@ export function wasmAvailable(): boolean {
   const api = wasmApi();
   if (api === undefined) return false;
   try {
+    // Compiling the smallest module is the test: a host that forbids WebAssembly code generation throws here.
     new api.Module(wasmModule({ types: [], functions: [], memoryPages: 1, exports: {} }));
     return true;
   } catch {

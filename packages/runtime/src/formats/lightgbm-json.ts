@@ -111,7 +111,7 @@ export function parseLightgbmJson(obj: unknown): TreeEnsemble {
   return lightgbmEnsemble(builder, {
     format: 'lightgbm-json',
     numFeatures,
-    featureNames: featureNames as string[],
+    featureNames: featureNames,
     numOutputs,
     objective,
     average,

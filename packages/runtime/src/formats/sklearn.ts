@@ -313,7 +313,7 @@ function knownCategories(obj: JsonRecord): Map<number, readonly number[]> {
         `known_category_bitsets["${feature}"] is not ${HGB_CATEGORY_WORDS} uint32 words`,
       );
     }
-    out.set(Number(feature), words as number[]);
+    out.set(Number(feature), words);
   }
   return out;
 }

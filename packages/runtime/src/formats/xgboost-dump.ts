@@ -57,7 +57,7 @@ type Json = Record<string, unknown>;
  */
 export function parseXgboostDump(source: unknown, options: XgboostDumpOptions = {}): TreeEnsemble {
   if (!Array.isArray(source)) throw modelError('MODEL_TRUNCATED', 'an XGBoost dump is a JSON array of trees');
-  const trees = source.map((tree, t): Json => {
+  const trees = source.map((tree: unknown, t): Json => {
     const parsed = typeof tree === 'string' ? parseTreeString(tree, t) : tree;
     if (typeof parsed !== 'object' || parsed === null)
       throw modelError('MODEL_TRUNCATED', `tree ${t} is not an object`);

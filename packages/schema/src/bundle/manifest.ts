@@ -71,5 +71,5 @@ export function parseManifest(json: unknown, file: string): ModelBundle {
   if (checked instanceof type.errors) {
     throw new BundleError('BUNDLE_MANIFEST_INVALID', `${file} is not a valid bundle manifest:\n${checked.summary}`);
   }
-  return checked as ModelBundle;
+  return checked;
 }

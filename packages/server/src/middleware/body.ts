@@ -31,7 +31,7 @@ export function readBody(kind: BodyKind, limit: number): Middleware {
     textTypes: ['text/csv'],
   });
   const accepted = kind === 'json' ? 'application/json' : 'application/json or text/csv';
-  return (ctx, next) => {
+  return async (ctx, next) => {
     const type = ctx.request.type;
     const ok = isJsonType(type) || (kind === 'json-or-csv' && type === 'text/csv');
     if (!ok) {
@@ -43,7 +43,7 @@ export function readBody(kind: BodyKind, limit: number): Middleware {
         [{ path: '', message: `content type must be ${accepted}` }],
       );
     }
-    return parse(ctx, next);
+    await parse(ctx, next);
   };
 }
 

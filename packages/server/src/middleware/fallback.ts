@@ -10,9 +10,12 @@ import { HttpProblem } from '../problem.js';
  * @example
  * app.use(router.routes()).use(fallback(router, publicFiles()));
  */
-export function fallback(router: Router<any>, next404?: Middleware): Middleware {
+export function fallback<State>(router: Router<State>, next404?: Middleware): Middleware {
   return async (ctx, next) => {
-    if (ctx.body !== undefined || ctx.status !== 404) return next();
+    if (ctx.body !== undefined || ctx.status !== 404) {
+      await next();
+      return;
+    }
     let match = router.match(ctx.path, ctx.method);
     if (match.path.length === 0 && ctx.path.length > 1 && (ctx.path.includes('//') || ctx.path.endsWith('/'))) {
       // An empty path parameter (`/v1/models//predict`, `/v1/models/`) names no model: answer as that route would

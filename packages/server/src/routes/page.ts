@@ -118,10 +118,15 @@ export function publicFiles(dir: string = publicDir): Middleware {
       ctx.path === '/' ||
       ctx.body !== undefined ||
       ctx.status !== 404
-    )
-      return next();
+    ) {
+      await next();
+      return;
+    }
     const file = await readPublicFile(ctx.path, dir);
-    if (file === undefined) return next();
+    if (file === undefined) {
+      await next();
+      return;
+    }
     sendPublicFile(ctx, join(dir, ctx.path), file);
   };
 }
