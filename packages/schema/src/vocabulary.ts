@@ -50,7 +50,7 @@ interface Vocabulary {
 }
 
 /** The shared vocabulary (`src/vocabulary.json`), also read by the training script. */
-export const vocabulary: Vocabulary = vocabularyJson;
+export const vocabulary: Vocabulary = vocabularyJson as Vocabulary;
 
 /**
  * Reduces a category name to what matching compares: lowercase letters and digits only, so case, spacing and

@@ -121,7 +121,7 @@ t.test('predictions: interval around the value, warnings, explanation sorted by 
     foldContributions(
       bundle.manifest.features,
       bundle.manifest.inputs,
-      checked.building,
+      { ...checked.building },
       explained.contributions ?? [],
     ),
     p.contributions,

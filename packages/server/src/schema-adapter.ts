@@ -24,8 +24,8 @@ export interface SchemaPackage extends BuildingSchemaApi {
 export function loadSchemaPackage(): SchemaPackage {
   return {
     validateBuilding,
-    buildingJsonSchema: () => buildingJsonSchema() as Record<string, unknown>,
-    exampleBuilding: exampleBuilding as unknown as Record<string, unknown>,
+    buildingJsonSchema: () => buildingJsonSchema(),
+    exampleBuilding: exampleBuilding,
     warningCodes,
     loadModelStore: (modelsDir: string): Promise<ModelStoreView> => loadModelStore(modelsDir),
   };

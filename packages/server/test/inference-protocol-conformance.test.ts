@@ -72,7 +72,7 @@ t.test('every endpoint of the specification, versioned and unversioned', async (
             ['predict', 'contributions'],
           );
           t.equal(inferOf(reply).id, 'conformance-1', 'the id is returned');
-          t.equal(inferOf(reply).outputs[0].data[0], Math.exp(row.margin), 'predict = exp(XGBoost margin)');
+          t.equal(inferOf(reply).outputs[0]?.data[0], Math.exp(row.margin), 'predict = exp(XGBoost margin)');
           const bad = await h.request('POST', path, json(badRequest));
           t.equal(bad.status, 400, `${path}: an input the model does not have is a 400`);
           const error = operation.responses['400']?.content?.['application/json']?.schema;

@@ -70,12 +70,12 @@ t.test('inference: flat and nested data, FP32 and FP64, id, versions', async (t)
     outputs: [{ name: 'predict', datatype: 'FP64', shape: [2], data: [6, 0.1 + 0.2 + 100] }],
   });
   const flat = await infer(features([1, 2, 3, 0.1, 0.2, null], [2, 3]));
-  t.same(inferOf(flat).outputs[0].data, [6, 0.1 + 0.2 + 100], 'flat data reads like nested');
+  t.same(inferOf(flat).outputs[0]?.data, [6, 0.1 + 0.2 + 100], 'flat data reads like nested');
   t.equal(inferOf(flat).id, undefined, 'no id when none was sent');
   const fp32 = await infer(features([0.1, 0.2, 0.3], [3], 'FP32'));
-  t.same(inferOf(fp32).outputs[0].data, [Math.fround(0.1) + Math.fround(0.2) + Math.fround(0.3)], 'FP32 is float32');
+  t.same(inferOf(fp32).outputs[0]?.data, [Math.fround(0.1) + Math.fround(0.2) + Math.fround(0.3)], 'FP32 is float32');
   const old = await infer(features([1, 1, 1]), '/v2/models/site-energy/versions/0.9.0/infer');
-  t.same([inferOf(old).model_version, inferOf(old).outputs[0].data], ['0.9.0', [3]]);
+  t.same([inferOf(old).model_version, inferOf(old).outputs[0]?.data], ['0.9.0', [3]]);
   const query = await infer(features([1, 1, 1]), '/v2/models/site-energy/infer?version=0.9.0');
   t.equal(inferOf(query).model_version, '0.9.0', '?version= still works on the unversioned path');
   const none = await infer(features([], [0, 3]));
@@ -141,7 +141,7 @@ t.test('every invalid request is a 400 listing each problem', async (t) => {
   protocolError(t, unknownOutput, 400, 'invalid-tensor');
   t.same(paths(unknownOutput), ['outputs/0/name']);
   const noExplain = await infer({ ...features([1, 2, 3]), outputs: [{ name: 'contributions' }] });
-  t.match(problemOf(noExplain).errors[0].message, /set parameters.explain to true/);
+  t.match(problemOf(noExplain).errors[0]?.message, /set parameters.explain to true/);
   const repeated = await infer({ ...features([1, 2, 3]), outputs: [{ name: 'predict' }, { name: 'predict' }] });
   t.same(paths(repeated), ['outputs/1/name']);
   const bad = await infer({
@@ -150,9 +150,9 @@ t.test('every invalid request is a 400 listing each problem', async (t) => {
     inputs: [{ name: 'features', shape: [1, 3], datatype: 'INT8', data: [1, 2, 3] }],
   });
   t.same(paths(bad), ['id', 'parameters/nested', 'parameters/explain', 'inputs/0/datatype']);
-  t.match(problemOf(bad).errors[3].message, 'not INT8');
+  t.match(problemOf(bad).errors[3]?.message, 'not INT8');
   const notADatatype = await infer(features([1, 2, 3], [1, 3], 'FLOAT'));
-  t.match(problemOf(notADatatype).errors[0].message, 'is not a datatype of the protocol');
+  t.match(problemOf(notADatatype).errors[0]?.message, 'is not a datatype of the protocol');
   const shape = await infer(features([1, 2, 3, 4], [1, 4]));
   t.same(problemOf(shape).errors, [
     { path: 'inputs/0/shape', message: "the last dimension must be the model's 3 features (was 4)" },
@@ -170,7 +170,7 @@ t.test('every invalid request is a 400 listing each problem', async (t) => {
       [2, 3],
     ),
   );
-  t.match(problemOf(ragged).errors[0].message, 'nested data must follow the shape [2, 3]');
+  t.match(problemOf(ragged).errors[0]?.message, 'nested data must follow the shape [2, 3]');
   const strings = await infer(features([1, 'x', true]));
   t.same(problemOf(strings).errors, [
     { path: 'inputs/0/data', message: 'every element must be a number, or null for a missing feature' },
@@ -179,9 +179,9 @@ t.test('every invalid request is a 400 listing each problem', async (t) => {
     body: '{"inputs":[{"name":"features","shape":[1,3],"datatype":"FP64","data":[1e999,1,1]}]}',
     headers: { 'content-type': 'application/json' },
   });
-  t.match(problemOf(huge).errors[0].message, 'is infinite');
+  t.match(problemOf(huge).errors[0]?.message, 'is infinite');
   const fp32Range = await infer(features([1e39, 1, 1], [1, 3], 'FP32'));
-  t.match(problemOf(fp32Range).errors[0].message, 'outside the FP32 range');
+  t.match(problemOf(fp32Range).errors[0]?.message, 'outside the FP32 range');
   t.same(paths(await infer({ inputs: [] })), ['inputs']);
   t.same(paths(await infer([1, 2])), ['']);
   const tooMany = await infer(features([], [100000, 3]));

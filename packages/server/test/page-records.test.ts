@@ -7,7 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { chromium, type Browser, type Page } from 'playwright-core';
-import t from 'tap';
+import t, { type Test } from 'tap';
 
 import { chromiumOptions, startServer, type RunningServer } from './fixtures/browser-kit.js';
 import { getJson, openPage, post, waitForEstimate, type Prediction } from './fixtures/page-kit.js';
@@ -72,15 +72,8 @@ function expectedComparison(record: BuildingRecord, energy: Prediction) {
   };
 }
 
-/** The assertions `checkComparison` needs, which every tap test has. */
-interface Asserts {
-  ok(value: unknown, message?: string): unknown;
-  equal(found: unknown, wanted: unknown, message?: string): unknown;
-  match(found: unknown, pattern: string | RegExp, message?: string): unknown;
-}
-
 async function checkComparison(
-  t: Asserts,
+  t: Test,
   page: Page,
   record: BuildingRecord,
   energy: Prediction,

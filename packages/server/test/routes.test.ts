@@ -5,15 +5,7 @@ import { join } from 'node:path';
 import t from 'tap';
 
 import { json, startHarness } from './fixtures/http-harness.js';
-import type {
-  BatchResponse,
-  KserveInference,
-  KserveMetadata,
-  ModelDetail,
-  ModelList,
-  PredictionResponse,
-  ProblemBody,
-} from './fixtures/api-bodies.js';
+import type { BatchResponse, ModelDetail, ModelList, PredictionResponse, ProblemBody } from './fixtures/api-bodies.js';
 
 // The fake bundles predict floor area x 80 kBtu (site-energy 1.0.0), x 70 (0.9.0), x 0.002 t (ghg-emissions).
 const building = {

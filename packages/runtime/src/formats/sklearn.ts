@@ -180,7 +180,7 @@ export function parseSklearnJson(obj: unknown): TreeEnsemble {
     inputPrecision: precision,
     accumulation: 'float64',
     numFeatures,
-    featureNames: names as string[],
+    featureNames: names,
     numOutputs,
     predictionWidth: classifier ? numClasses : 1,
     objective: loss,
