@@ -72,13 +72,7 @@ function expectedComparison(record: BuildingRecord, energy: Prediction) {
   };
 }
 
-async function checkComparison(
-  t: Test,
-  page: Page,
-  record: BuildingRecord,
-  energy: Prediction,
-  emissions: Prediction,
-) {
+async function checkComparison(t: Test, page: Page, record: BuildingRecord, energy: Prediction, emissions: Prediction) {
   const expected = expectedComparison(record, energy);
   t.equal(
     await page.textContent('#comparison-ghg'),
