@@ -291,3 +291,20 @@ t.test('serve.js: GRPC_PORT starts gRPC beside HTTP; SIGTERM stops both and exit
   t.match(off.stderr(), 'serve: GRPC_PORT must be a whole number, got "x"');
   t.equal(loadConfig({}).grpcPort, undefined, 'no GRPC_PORT, no gRPC');
 });
+
+t.test('serve.js with two cluster workers: both serve gRPC on the one port', async (t) => {
+  const grpcPort = await freePort();
+  const served = await startServe({ WORKERS: '2', LOG_LEVEL: 'info', GRPC_PORT: String(grpcPort) });
+  t.teardown(() => void served.child.kill('SIGKILL'));
+  await until(() => served.lines.filter((l) => l['msg'] === 'grpc listening').length === 2, 'two workers listening');
+  for (let i = 0; i < 8; i++) {
+    const remote = inferenceClient(grpcPort); // a new connection each time, for the primary to hand out
+    t.same(await remote.call('ServerReady'), { ready: true });
+    remote.close();
+  }
+  await until(() => served.lines.filter((l) => l['msg'] === 'grpc call').length === 8, 'eight call logs');
+  const pids = new Set(served.lines.filter((l) => l['msg'] === 'grpc call').map((l) => l['pid'] as number));
+  t.equal(pids.size, 2, 'calls answered by both workers');
+  served.child.kill('SIGTERM');
+  t.same(await served.exited, { code: 0, signal: null }, 'the primary and its workers exit 0');
+});
