@@ -1,6 +1,6 @@
 /**
  * ONNX `ai.onnx.ml` `TreeEnsembleRegressor` and `TreeEnsembleClassifier` (opsets 1 to 3, float32 attributes or
- * float tensors), predicted as ONNX Runtime does: splits under the `onnx` rules (split-rules/onnx.ts); per output,
+ * float tensors) and `TreeEnsemble` (opset 5, rewritten as a regressor by opset5.ts), predicted as ONNX Runtime does: splits under the `onnx` rules (split-rules/onnx.ts); per output,
  * the leaf weights summed in float32 from zero in tree order; then ONNX Runtime's finalization in float32 (the
  * average, the base values, the binary classifier's second column, the post transform).
  *
@@ -13,6 +13,7 @@ import { modelError } from '../../errors.js';
 import { ONNX_EQ, ONNX_LEQ } from '../../split-rules/onnx.js';
 import { previousFloat32 } from '../../split-rules/xgboost.js';
 import { readTreeEnsembleNode, TENSOR_FLOAT, type Attribute, type TreeEnsembleNode } from './onnx-graph.js';
+import { fromOpset5 } from './opset5.js';
 import { finalizeClassifier, finalizeRegressor, type PostTransform } from './onnx-finalize.js';
 
 const f32 = Math.fround;
@@ -76,10 +77,8 @@ interface OnnxNode {
  * ```
  */
 export function parseOnnx(bytes: Uint8Array): TreeEnsemble {
-  const node = readTreeEnsembleNode(bytes);
-  if (node.opType === 'TreeEnsemble') {
-    throw modelError('MODEL_FEATURE_UNSUPPORTED', 'ONNX: the opset 5 TreeEnsemble operator is not implemented');
-  }
+  const read = readTreeEnsembleNode(bytes);
+  const node = read.opType === 'TreeEnsemble' ? fromOpset5(read) : read;
   if (node.inputType !== TENSOR_FLOAT) {
     throw modelError('MODEL_FEATURE_UNSUPPORTED', `ONNX: input element type ${node.inputType}: only float is read`);
   }
