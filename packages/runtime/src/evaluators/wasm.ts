@@ -25,6 +25,8 @@ const PAGE = 65536;
 
 /** Rows per block of the WebAssembly walk (a multiple of ROWS_PER_STEP). */
 const BLOCK_ROWS = 64;
+/** Smaller batches go row by row through the one-row walk. */
+const ONE_BY_ONE_BELOW = 8;
 
 /** A compiled block evaluator over WebAssembly memory. */
 interface WasmWalk {
@@ -276,9 +278,11 @@ export function wasmEvaluator(ensemble: TreeEnsemble): MarginEvaluator | undefin
     walk.one();
     for (let k = 0; k < outputs; k++) out[r * outputs + k] = acc[k]!;
   }
-  // Whole steps of rows go through `block`; the last rows % rowsPerStep one at a time, instead of padding the step.
+  // Whole steps of rows go through `block`, the last rows % rowsPerStep one at a time instead of padding the step.
+  // Below ONE_BY_ONE_BELOW rows every row goes through `one`: measured (bench/README.md), 4 to 7 rows cost more per
+  // row through `block` (plus the rest through `one`) than one by one, and 8 rows the same.
   function margins(prepared: Float64Array, rows: number, out: Float64Array): void {
-    const whole = rows - (rows % rowsPerStep);
+    const whole = rows < ONE_BY_ONE_BELOW ? 0 : rows - (rows % rowsPerStep);
     for (let first = 0; first < whole; first += blockRows) {
       const n = Math.min(blockRows, whole - first);
       layRows(prepared, first, n);
