@@ -2,7 +2,7 @@
 // fixture case of every format (XGBoost 1.7.4, 3.4.1 and generated cases, LightGBM 4.6 from both files,
 // scikit-learn 1.2.1, ml-random-forest), for whole batches and one row at a time; and `auto` picks WebAssembly, then
 // generated JavaScript, then the interpreter, as the environment allows. Golden values are the libraries' own outputs
-// in fixtures/. The interpreter is also the reference form the generated ones are held to.
+// in fixtures/ (ONNX: see the last block). The interpreter is also the reference form the generated ones are held to.
 import t, { type Test } from 'tap';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +10,7 @@ import { loadModel, parseModel, TreeModel } from '../src/index.js';
 import type { EvaluatorForm } from '../src/index.js';
 import { walkApplies } from '../src/evaluators/walk-layout.js';
 import { numberLiteral } from '../src/evaluators/literal.js';
-import { FIXTURES, readFixtureJson, readFixtureText } from './fixtures/read-fixture.js';
+import { FIXTURES, hasFixture, readFixtureBytes, readFixtureJson, readFixtureText } from './fixtures/read-fixture.js';
 
 interface Case {
   name: string;
@@ -178,3 +178,35 @@ t.test('number literals read back to the same double', async (t) => {
   t.throws(() => numberLiteral(NaN), RangeError);
   t.throws(() => numberLiteral('1; alert(1)' as unknown as number), RangeError);
 });
+
+// ONNX fixtures have no stored golden values (onnx.test.ts holds `loadModel`'s output to ONNX Runtime run in the
+// test): here every form that applies must give the same bits as the others, on every row, in batches and one by one.
+for (const dir of caseDirs('onnx').filter((d) => hasFixture(`${d}/model.onnx`) && hasFixture(`${d}/input.json`))) {
+  t.test(`every evaluator form agrees on ${dir}/model.onnx bit for bit`, async (t) => {
+    const ensemble = parseModel(readFixtureBytes(`${dir}/model.onnx`));
+    const rows = readFixtureJson<{ rows: (number | null)[][] }>(`${dir}/input.json`).rows;
+    const forms: EvaluatorForm[] = walkApplies(ensemble)
+      ? ['wasm', 'nested', 'interpreted']
+      : ['nested', 'interpreted'];
+    const reference = new TreeModel(ensemble, 'interpreted').predictBatch(rows, ensemble.numFeatures, 'margin');
+    const golden = Array.from({ length: rows.length }, (_, r) =>
+      Array.from(reference.subarray(r * ensemble.numOutputs, (r + 1) * ensemble.numOutputs)),
+    );
+    const c: Case = { name: dir, model: '', rows, golden, output: 'margin' };
+    for (const form of forms) {
+      const model = new TreeModel(ensemble, form);
+      const width = model.outputWidth('margin');
+      t.equal(
+        firstMismatch(model.predictBatch(rows, model.numFeatures, 'margin'), c, width),
+        undefined,
+        `${form}: batch`,
+      );
+      const single = new Float64Array(rows.length * width);
+      rows.forEach((row, r) => {
+        const value = model.predict(row, 'margin');
+        single.set(typeof value === 'number' ? [value] : (value as number[]), r * width);
+      });
+      t.equal(firstMismatch(single, c, width), undefined, `${form}: predict, row by row`);
+    }
+  });
+}
