@@ -41,23 +41,28 @@ export function mergeWarnings(
   return merged;
 }
 
+/** The prediction's own fields of an answer (without the model header). */
+export type PredictionFields = Omit<PredictionResponse, 'model' | 'target' | 'unit'>;
+
 /**
- * The prediction's public fields: value and interval in the target's unit, warnings, and with `explain` the
- * log-space base value and per-input contributions (their sum with `baseValue` is `ln(value)`).
+ * Adds the prediction's public fields to `head`, after its own, in the documented order: value and interval in the
+ * target's unit, warnings, and with `explain` the log-space base value and per-input contributions (their sum with
+ * `baseValue` is `ln(value)`). Filling `head` makes one object per answer, where spreading a header and the fields
+ * would copy both.
  *
  * @example
- * predictionFields(bundle.predict(building), [], false) // { value, interval, warnings }
+ * predictionFields(bundle.predict(building), [], false, { index: 0 }) // { index: 0, value, interval, warnings }
  */
-export function predictionFields(
+export function predictionFields<Head extends object>(
   prediction: BundlePrediction,
   validationWarnings: readonly PredictionWarning[],
   explain: boolean,
-): Omit<PredictionResponse, 'model' | 'target' | 'unit'> {
-  const fields: Omit<PredictionResponse, 'model' | 'target' | 'unit'> = {
-    value: prediction.value,
-    interval: { low: prediction.interval.low, high: prediction.interval.high, level: prediction.interval.level },
-    warnings: mergeWarnings(validationWarnings, prediction.warnings),
-  };
+  head: Head,
+): Head & PredictionFields {
+  const fields = head as Head & PredictionFields;
+  fields.value = prediction.value;
+  fields.interval = { low: prediction.interval.low, high: prediction.interval.high, level: prediction.interval.level };
+  fields.warnings = mergeWarnings(validationWarnings, prediction.warnings);
   if (explain) {
     if (prediction.baseValue !== undefined) fields.baseValue = prediction.baseValue;
     if (prediction.contributions !== undefined) {
@@ -90,23 +95,7 @@ export function predictionResponse(
 ): PredictionResponse {
   const prediction = bundle.predict(building, explain ? { explain: true } : {});
   const { model, target, unit } = cachedHeader(bundle.manifest);
-  // One literal in the documented key order (the same object the two spreads built): spreads copy property by
-  // property through generic paths on every request.
-  const response: PredictionResponse = {
-    model,
-    target,
-    unit,
-    value: prediction.value,
-    interval: { low: prediction.interval.low, high: prediction.interval.high, level: prediction.interval.level },
-    warnings: mergeWarnings(validationWarnings, prediction.warnings),
-  };
-  if (explain) {
-    if (prediction.baseValue !== undefined) response.baseValue = prediction.baseValue;
-    if (prediction.contributions !== undefined) {
-      response.contributions = prediction.contributions.map(({ feature, value }) => ({ feature, value }));
-    }
-  }
-  return response;
+  return predictionFields(prediction, validationWarnings, explain, { model, target, unit });
 }
 
 const headers = new WeakMap<BundleManifest, Pick<PredictionResponse, 'model' | 'target' | 'unit'>>();

@@ -44,8 +44,7 @@ const numberOf = (b: Record_, name: string): number => {
 
 // Share of the floor area declared for one use type; divides by the larger of the total and the declared sum,
 // because the city's use-type areas and totals come from different sources and the declared sum can exceed the total.
-// The slots' field names are built once: names assembled per call are fresh strings, and every lookup with one
-// hashes it again (this was the encoder's largest cost per request).
+// The slots' field names are built once: a name assembled per call is a fresh string, hashed again at every lookup.
 const slotTypeFields = useSlots.map((slot) => `${slot}PropertyUseType`);
 const slotAreaFields = useSlots.map((slot) => `${slot}PropertyUseTypeGfa`);
 

@@ -58,7 +58,7 @@ function predictRow(
     return { index, error: { status: 422, title: 'Invalid input', errors: validation.errors } };
   }
   const prediction = bundle.predict(validation.building, explain ? { explain: true } : {});
-  return { index, ...predictionFields(prediction, validation.warnings, explain) };
+  return predictionFields(prediction, validation.warnings, explain, { index });
 }
 
 /**
