@@ -12,9 +12,14 @@ import { loadModel, type LoadOptions } from './load.js';
 import type { OutputKind, TreeModel } from './model.js';
 
 const USAGE = `usage: cli.js predict --model FILE --input FILE [--output margin|prediction|contrib]
+       cli.js --help
   input: JSON {"feature_names": [...], "rows": [[...]]} (null = missing) or CSV with a header line
   get_dump models: [--objective NAME] [--base-score X[,Y...]] [--num-class K] [--num-parallel-tree N]
-  files ending in .gz (or gzip content) are decompressed`;
+  files ending in .gz (or gzip content) are decompressed; on a terminal, progress is shown on stderr`;
+
+const FLAGS = new Set(['model', 'input', 'output', 'objective', 'base-score', 'num-class', 'num-parallel-tree']);
+/** Rows between two progress updates on a terminal. */
+const PROGRESS_EVERY = 10_000;
 
 interface Rows {
   readonly names: readonly string[] | undefined;
@@ -41,7 +46,8 @@ function parseArgs(argv: readonly string[]): Map<string, string> {
   for (let i = 0; i < rest.length; i += 2) {
     const key = rest[i]!;
     const value = rest[i + 1];
-    if (!key.startsWith('--') || value === undefined) throw new UsageError(`bad argument ${key}`);
+    if (!key.startsWith('--') || !FLAGS.has(key.slice(2))) throw new UsageError(`unknown argument ${key}`);
+    if (value === undefined) throw new UsageError(`${key} needs a value`);
     args.set(key.slice(2), value);
   }
   return args;
@@ -104,7 +110,23 @@ function loadOptions(args: Map<string, string>, input: Rows): LoadOptions {
   };
 }
 
+/** Predicts every row; on a terminal, says on stderr how far it got (pipes and files get the JSON only). */
+function predictRows(model: TreeModel, rows: readonly (number | null)[][], output: OutputKind): unknown[] {
+  const progress = process.stderr.isTTY && rows.length > PROGRESS_EVERY;
+  const results: unknown[] = [];
+  for (let r = 0; r < rows.length; r++) {
+    results.push(model.predict(rows[r]!, output));
+    if (progress && (r + 1) % PROGRESS_EVERY === 0) process.stderr.write(`\rpredicted ${r + 1} of ${rows.length} rows`);
+  }
+  if (progress) process.stderr.write(`\rpredicted ${rows.length} of ${rows.length} rows\n`);
+  return results;
+}
+
 function main(argv: readonly string[]): number {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
   let args: Map<string, string>;
   try {
     args = parseArgs(argv);
@@ -117,7 +139,7 @@ function main(argv: readonly string[]): number {
     // The bytes, not text: loadModel tells binary formats (XGBoost UBJSON) from text itself.
     const model = loadModel(readBytes(modelPath), loadOptions(args, input));
     const rows = alignRows(model, input);
-    const results = rows.map((row) => model.predict(row, output));
+    const results = predictRows(model, rows, output);
     process.stdout.write(`${JSON.stringify(results)}\n`);
     return 0;
   } catch (error) {

@@ -16,7 +16,7 @@ export interface CommandResult {
   stderr: string;
 }
 
-const usage = `usage: seattle-models <command> [--models-dir DIR]
+const usage = `usage: seattle-models <command> [--models-dir DIR]     (seattle-models --help: this text)
   list                              every bundle: name, version, target, features, created
   show <name>[:<version>]           one bundle's manifest, summarised (latest version by default)
   verify [<name>[:<version>]]       sha256, runtime load and golden predictions (all bundles without a name)
@@ -188,6 +188,7 @@ function option(args: string[], name: string): string | undefined {
  * const { exitCode, stdout } = await runModelsCli(['verify', 'site-energy'], '/repo/models');
  */
 export async function runModelsCli(argv: readonly string[], defaultModelsDir: string): Promise<CommandResult> {
+  if (argv.includes('--help') || argv.includes('-h')) return { exitCode: 0, stdout: `${usage}\n`, stderr: '' };
   const args = [...argv];
   const modelsDir = option(args, 'models-dir') ?? defaultModelsDir;
   const [command, ...rest] = args;

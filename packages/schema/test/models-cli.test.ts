@@ -129,12 +129,27 @@ t.test('import writes a verified bundle with the computed sha256', async (t) => 
   t.match(bare.stdout, /without a golden file: loading will refuse it/);
 });
 
-t.test('usage errors exit 2', async (t) => {
-  for (const args of [[], ['frobnicate'], ['show'], ['import', '--name', 'x']]) {
+t.test('usage errors, unknown flags included, exit 2 with the usage', async (t) => {
+  for (const args of [[], ['frobnicate'], ['show'], ['import', '--name', 'x'], ['list', '--verbose']]) {
     const result = await runModelsCli(args, dir);
     t.equal(result.exitCode, 2, args.join(' '));
     t.match(result.stderr, /^usage: seattle-models/);
   }
+});
+
+t.test('--help prints the usage on stdout and exits 0, from the built binary too', async (t) => {
+  for (const args of [['--help'], ['-h'], ['verify', '--help']]) {
+    const result = await runModelsCli(args, dir);
+    t.same([result.exitCode, result.stderr], [0, ''], args.join(' '));
+    t.match(result.stdout, /^usage: seattle-models <command>/);
+  }
+  const cli = join(repoRoot, 'packages/schema/dist/cli.js');
+  const built = spawnSync(process.execPath, [cli, '--help'], { encoding: 'utf8' });
+  t.equal(built.status, 0);
+  t.match(built.stdout, /^usage: seattle-models <command>/);
+  const unknown = spawnSync(process.execPath, [cli, 'list', '--verbose'], { encoding: 'utf8' });
+  t.equal(unknown.status, 2);
+  t.match(unknown.stderr, /^usage: seattle-models <command>/);
 });
 
 t.test('the built binary runs with the repository models by default', async (t) => {

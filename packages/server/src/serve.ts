@@ -11,12 +11,22 @@ import cluster from 'node:cluster';
 
 import { ConfigError, loadConfig, parseServeArgs, type ServerConfig } from './config.js';
 
+const USAGE = `usage: serve [--port N] [--host H] [--models-dir DIR] [--workers N] [--reload]
+  flags win over the environment: PORT (3000), HOST (0.0.0.0), MODELS_DIR (the repository's models/),
+  WORKERS (one per core), LOG_LEVEL, BODY_LIMIT, BATCH_LIMIT, CORS_ORIGINS, ... (packages/server/README.md)
+  --reload restarts the workers when dist/ changes`;
+
 function readConfig(): ServerConfig {
+  const argv = process.argv.slice(2);
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
   try {
-    return loadConfig(process.env, parseServeArgs(process.argv.slice(2)));
+    return loadConfig(process.env, parseServeArgs(argv));
   } catch (error) {
     if (error instanceof ConfigError) {
-      process.stderr.write(`serve: ${error.message}\n`);
+      process.stderr.write(`serve: ${error.message}\n${USAGE}\n`);
       process.exit(2);
     }
     throw error;
