@@ -41,15 +41,19 @@ function predict(model: string, input: string, output: string, ...extra: string[
   return JSON.parse(result.stdout) as unknown[];
 }
 
-for (const [version, name] of [
-  ['3.4.1', 'binary_logistic'],
-  ['1.7.4', 'categorical_hist'],
-  ['3.4.1', 'multi_softprob_3class'],
-  ['1.7.4', 'reg_squarederror_seattle'],
+for (const [version, name, file] of [
+  ['3.4.1', 'binary_logistic', 'model.json'],
+  ['1.7.4', 'categorical_hist', 'model.json'],
+  ['3.4.1', 'multi_softprob_3class', 'model.json'],
+  ['1.7.4', 'reg_squarederror_seattle', 'model.json'],
+  ['generated', 'rank_pairwise', 'model.json'],
+  ['generated', 'survival_cox', 'model.ubj'],
+  ['generated', 'survival_aft', 'model.json'],
+  ['generated', 'multi_target_3', 'model.ubj'],
 ] as const) {
-  t.test(`${version}/${name}: margin, prediction and contrib through the CLI`, (t) => {
+  t.test(`${version}/${name}/${file}: margin, prediction and contrib through the CLI`, (t) => {
     const dir = `xgboost/${version}/${name}`;
-    const model = fixtureFile(`${dir}/model.json`);
+    const model = fixtureFile(`${dir}/${file}`);
     const input = fixtureFile(`${dir}/input.json`);
     const expected = readFixtureJson<Expected>(`${dir}/expected.json`);
     const numFeatures = readFixtureJson<Input>(`${dir}/input.json`).feature_names.length;
