@@ -49,10 +49,19 @@ t.test('XGBoost save_model JSON', async (t) => {
     [undefined, 'MODEL_FEATURE_UNSUPPORTED'],
     'an unknown learner_model_param',
   );
-  t.same(
-    withField(text, (m) => (at(gbtree(m), 'trees', 0, 'tree_param')['size_leaf_vector'] = '2')),
-    [undefined, 'MODEL_FEATURE_UNSUPPORTED'],
-    'vector leaves',
+});
+
+t.test('XGBoost gblinear (a real XGBoost 3.4.1 model, JSON and UBJSON)', async (t) => {
+  const dir = 'xgboost/generated-3.4.1/refused/gblinear';
+  t.equal(
+    codeOf(() => loadModel(readFixtureText(`${dir}/model.json`))),
+    'MODEL_FEATURE_UNSUPPORTED',
+    'model.json',
+  );
+  t.equal(
+    codeOf(() => loadModel(readFixtureBytes(`${dir}/model.ubj`))),
+    'MODEL_FEATURE_UNSUPPORTED',
+    'model.ubj',
   );
 });
 

@@ -43,6 +43,8 @@ export interface XgboostDumpOptions {
   readonly numParallelTree?: number;
   /** dart: the `weight_drop` of each tree (get_dump prints unweighted leaves). */
   readonly treeWeights?: readonly number[];
+  /** The XGBoost version that predicts (`"3.4.1"`): from 3.4.0, several quantiles are sorted per row. */
+  readonly xgboostVersion?: string;
 }
 
 type Json = Record<string, unknown>;
@@ -77,7 +79,12 @@ export function parseXgboostDump(source: unknown, options: XgboostDumpOptions = 
   if (objectiveName.startsWith('multi:') && numOutputs < 2) {
     throw modelError('MODEL_OPTIONS_INVALID', `${objectiveName} needs numClass (or one baseScore per class)`);
   }
-  const objective = xgboostObjective(objectiveName, numOutputs, baseScores);
+  const objective = xgboostObjective(
+    objectiveName,
+    numOutputs,
+    baseScores,
+    options.xgboostVersion?.split('.').map(Number),
+  );
   const parallel = options.numParallelTree ?? 1;
   if (!Number.isInteger(parallel) || parallel < 1)
     throw modelError('MODEL_OPTIONS_INVALID', `numParallelTree ${parallel}`);

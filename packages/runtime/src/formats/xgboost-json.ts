@@ -44,6 +44,7 @@ const TREE_FIELDS: ReadonlySet<string> = new Set([
   'categories_sizes',
   'default_left',
   'id',
+  'leaf_weights',
   'left_children',
   'loss_changes',
   'parents',
@@ -76,7 +77,7 @@ export function parseXgboostJson(source: unknown): TreeEnsemble {
   const numOutputs = Math.max(1, numClass, numTarget);
   const objectiveName = field(field(learner, 'objective', 'object') as Json, 'name', 'string') as string;
   const baseScores = parseBaseScore(params['base_score']);
-  const objective = xgboostObjective(objectiveName, numOutputs, baseScores);
+  const objective = xgboostObjective(objectiveName, numOutputs, baseScores, modelVersion(source));
 
   const booster = field(learner, 'gradient_booster', 'object') as Json;
   const boosterName = field(booster, 'name', 'string') as string;
@@ -115,7 +116,7 @@ export function parseXgboostJson(source: unknown): TreeEnsemble {
       throw modelError('MODEL_TRUNCATED', `tree_info[${t}] = ${JSON.stringify(output)} for ${numOutputs} outputs`);
     }
     const weight = weights === undefined ? undefined : f32(Number(weights[t]));
-    addTree(builder, object(trees[t], `tree ${t}`), t, output, weight);
+    addTree(builder, object(trees[t], `tree ${t}`), t, output, weight, numOutputs);
   }
 
   const names = learner['feature_names'];
@@ -161,15 +162,25 @@ function refuseCategoryRecoding(cats: unknown): void {
   }
 }
 
-function addTree(builder: EnsembleBuilder, tree: Json, t: number, output: number, weight: number | undefined): void {
+/**
+ * Adds tree `t`. A vector-leaf tree (`multi_strategy: "multi_output_tree"`, `size_leaf_vector` = the number of
+ * targets) becomes one runtime tree per target with the same splits, each holding its target's leaf values: XGBoost
+ * adds a leaf's whole vector per tree, so each target still sums its values in tree order. XGBoost 3.x stores the
+ * vectors in `leaf_weights` (a leaf's `right_children` entry is its index there); 2.x in `base_weights` by node.
+ */
+function addTree(
+  builder: EnsembleBuilder,
+  tree: Json,
+  t: number,
+  output: number,
+  weight: number | undefined,
+  numOutputs: number,
+): void {
   refuseUnknownFields(tree, TREE_FIELDS, `tree ${t}`);
   const param = object(tree['tree_param'], `tree ${t} tree_param`);
   const size = Number(param['size_leaf_vector'] ?? 0);
-  if (size > 1) {
-    throw modelError(
-      'MODEL_FEATURE_UNSUPPORTED',
-      `tree ${t} has vector leaves (size_leaf_vector ${size}, multi_strategy)`,
-    );
+  if (size > 1 && size !== numOutputs) {
+    throw modelError('MODEL_TRUNCATED', `tree ${t}: size_leaf_vector ${size} for ${numOutputs} outputs`);
   }
   const numNodes = Number(param['num_nodes']);
   const left = numbers(tree, 'left_children', numNodes, t);
@@ -197,20 +208,45 @@ function addTree(builder: EnsembleBuilder, tree: Json, t: number, output: number
       categorySets.set(nodes[j]!, builder.addCategorySetFromCodes(categories.slice(from, to)));
     }
   }
-  builder.addTree(numNodes, output);
-  for (let i = 0; i < numNodes; i++) {
-    if (left[i] === -1) {
-      const leaf = f32(condition[i]!);
-      builder.setLeaf(i, weight === undefined ? leaf : f32(leaf * weight), cover[i]!);
-    } else if (splitType !== undefined && splitType[i] === 1) {
-      const set = categorySets.get(i);
-      if (set === undefined)
-        throw modelError('MODEL_CATEGORY_INVALID', `tree ${t}: categorical node ${i} has no categories`);
-      builder.setCategoricalSplit(i, feature[i]!, set, left[i]!, right[i]!, defaultLeft[i] === 1, cover[i]!);
-    } else {
-      builder.setSplit(i, feature[i]!, f32(condition[i]!), left[i]!, right[i]!, defaultLeft[i] === 1, cover[i]!);
+  if (size <= 1) {
+    fillTree(output, (i) => f32(condition[i]!));
+    return;
+  }
+  const vectors = tree['leaf_weights'] === undefined ? undefined : numbers(tree, 'leaf_weights', -1, t);
+  const base = vectors === undefined ? numbers(tree, 'base_weights', numNodes * size, t) : undefined;
+  for (let k = 0; k < size; k++) {
+    fillTree(k, (i) => {
+      const at = vectors === undefined ? i * size + k : right[i]! * size + k;
+      const value = (vectors ?? base!)[at];
+      if (value === undefined || !(at >= 0)) {
+        throw modelError('MODEL_TRUNCATED', `tree ${t}: leaf ${i} has no value for target ${k}`);
+      }
+      return f32(value);
+    });
+  }
+
+  function fillTree(out: number, leafValue: (node: number) => number): void {
+    builder.addTree(numNodes, out);
+    for (let i = 0; i < numNodes; i++) {
+      if (left[i] === -1) {
+        const leaf = leafValue(i);
+        builder.setLeaf(i, weight === undefined ? leaf : f32(leaf * weight), cover[i]!);
+      } else if (splitType !== undefined && splitType[i] === 1) {
+        const set = categorySets.get(i);
+        if (set === undefined)
+          throw modelError('MODEL_CATEGORY_INVALID', `tree ${t}: categorical node ${i} has no categories`);
+        builder.setCategoricalSplit(i, feature[i]!, set, left[i]!, right[i]!, defaultLeft[i] === 1, cover[i]!);
+      } else {
+        builder.setSplit(i, feature[i]!, f32(condition[i]!), left[i]!, right[i]!, defaultLeft[i] === 1, cover[i]!);
+      }
     }
   }
+}
+
+/** The `version` XGBoost writes at the top of the file (`[3, 4, 1]`), when present. */
+function modelVersion(source: unknown): number[] | undefined {
+  const version = (source as Json)['version'];
+  return Array.isArray(version) && version.every((v) => typeof v === 'number') ? version : undefined;
 }
 
 /** `"5E-1"`, `"[5E-1]"`, `"[1E0,2E0]"` or a number -> the values. */

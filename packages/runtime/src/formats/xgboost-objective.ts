@@ -56,7 +56,12 @@ export interface XgboostObjective {
  * xgboostObjective('binary:logistic', 1, [0.3]).baseMargin[0]; // -0.84729784 (float32 logit of 0.3)
  * ```
  */
-export function xgboostObjective(name: string, numOutputs: number, baseScores: readonly number[]): XgboostObjective {
+export function xgboostObjective(
+  name: string,
+  numOutputs: number,
+  baseScores: readonly number[],
+  version?: readonly number[],
+): XgboostObjective {
   const objective = OBJECTIVES[name];
   if (objective === undefined) {
     throw modelError(
@@ -82,8 +87,36 @@ export function xgboostObjective(name: string, numOutputs: number, baseScores: r
     baseMargin[k] = margin;
   }
   const softmax = objective.transform === 'softmax';
-  return { baseMargin, predictionWidth: softmax ? 1 : numOutputs, transform: TRANSFORMS[objective.transform] };
+  const transform =
+    name === 'reg:quantileerror' && numOutputs > 1 && sortsQuantiles(version)
+      ? sortedQuantiles
+      : TRANSFORMS[objective.transform];
+  return { baseMargin, predictionWidth: softmax ? 1 : numOutputs, transform };
 }
+
+/**
+ * XGBoost 3.4.0 and later sort each row's quantile predictions (alphas ascending) so that they never cross;
+ * earlier versions return them as the trees give them. The model file's `version` says which applies.
+ */
+function sortsQuantiles(version: readonly number[] | undefined): boolean {
+  if (version === undefined) return false;
+  const [major = 0, minor = 0] = version;
+  return major > 3 || (major === 3 && minor >= 4);
+}
+
+/** XGBoost's QuantileRegression::PredTransform (3.4+): an insertion sort of the row, moving while `prev > value`. */
+const sortedQuantiles: OutputTransform = (margin, out) => {
+  for (let k = 0; k < margin.length; k++) out[k] = margin[k]!;
+  for (let i = 1; i < out.length; i++) {
+    const value = out[i]!;
+    let pos = i;
+    while (pos > 0 && out[pos - 1]! > value) {
+      out[pos] = out[pos - 1]!;
+      pos--;
+    }
+    out[pos] = value;
+  }
+};
 
 const TRANSFORMS: Readonly<Record<Transform, OutputTransform>> = {
   identity: (margin, out) => {
