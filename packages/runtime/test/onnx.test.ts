@@ -17,8 +17,8 @@ const cases = readdirSync(join(FIXTURES, 'onnx'))
   .filter((name) => statSync(join(FIXTURES, 'onnx', name)).isDirectory() && name !== 'refused')
   .sort();
 
-async function onnxruntime(path: string, rows: (number | null)[][], columns: number): Promise<Float32Array> {
-  const session = await ort.InferenceSession.create(path, { intraOpNumThreads: 1, interOpNumThreads: 1 });
+async function onnxruntime(model: Uint8Array, rows: (number | null)[][], columns: number): Promise<Float32Array> {
+  const session = await ort.InferenceSession.create(model, { intraOpNumThreads: 1, interOpNumThreads: 1 });
   const data = Float32Array.from(rows.flatMap((r) => r.map((v) => (v === null ? NaN : v))));
   const outputs = await session.run({ X: new ort.Tensor('float32', data, [rows.length, columns]) });
   const scores = outputs['probabilities'] ?? outputs['Y'];
@@ -35,7 +35,7 @@ for (const name of cases) {
     const dir = `onnx/${name}`;
     const input = readFixtureJson<{ feature_names: string[]; rows: (number | null)[][] }>(`${dir}/input.json`);
     const columns = input.feature_names.length;
-    const expected = await onnxruntime(fixtureFile(`${dir}/model.onnx`), input.rows, columns);
+    const expected = await onnxruntime(readFixtureBytes(`${dir}/model.onnx`), input.rows, columns);
     const model = loadModel(readFixtureBytes(`${dir}/model.onnx`));
     t.equal(model.format, 'onnx');
     const actual = model.predictBatch(input.rows, columns, 'prediction');
@@ -70,7 +70,7 @@ for (const name of cases) {
 t.test('the CLI predicts an .onnx model as onnxruntime does', async (t) => {
   const dir = 'onnx/xgboost_multi_softprob';
   const input = readFixtureJson<{ feature_names: string[]; rows: (number | null)[][] }>(`${dir}/input.json`);
-  const expected = await onnxruntime(fixtureFile(`${dir}/model.onnx`), input.rows, input.feature_names.length);
+  const expected = await onnxruntime(readFixtureBytes(`${dir}/model.onnx`), input.rows, input.feature_names.length);
   const cli = join(dirname(fileURLToPath(import.meta.url)), '../dist/cli.js');
   const model = fixtureFile(`${dir}/model.onnx`);
   const result = spawnSync(
