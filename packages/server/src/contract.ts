@@ -64,13 +64,13 @@ export interface LoadedBundleView {
   ): { readonly value: number; readonly contributions?: readonly number[] | undefined };
 }
 
-/** The verified model store. */
+/** The verified model store: the methods of the schema package's `ModelStore` that the server calls. */
 export interface ModelStoreView {
-  list(): readonly unknown[];
-  /** The model names, sorted (optional: derived from `list()` otherwise). */
-  names?(): string[];
-  /** The versions of one model, oldest first (optional: derived from `list()` otherwise). */
-  versions?(name: string): string[];
+  /** The model names. */
+  names(): string[];
+  /** The versions of one model, oldest first. */
+  versions(name: string): string[];
+  /** The named bundle (the latest version by default), or undefined: never throws for an unknown one. */
   get(name: string, version?: string): LoadedBundleView | undefined;
 }
 

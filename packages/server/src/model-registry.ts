@@ -77,13 +77,7 @@ export class ModelRegistry {
 
   /** The named bundle, or a 404 problem naming the models that exist. */
   bundle(name: string, version?: string): LoadedBundleView {
-    const store = this.store();
-    let bundle: LoadedBundleView | undefined;
-    try {
-      bundle = store.get(name, version);
-    } catch {
-      bundle = undefined;
-    }
+    const bundle = this.store().get(name, version);
     if (bundle === undefined) {
       const known = this.names();
       const what = version === undefined ? `model "${name}"` : `version "${version}" of model "${name}"`;
@@ -99,16 +93,6 @@ export class ModelRegistry {
 
   /** Names of the loaded models, sorted. */
   names(): string[] {
-    const store = this.store();
-    if (store.names) return [...store.names()].sort();
-    const names = new Set<string>();
-    for (const entry of store.list()) {
-      const name =
-        typeof entry === 'string'
-          ? entry
-          : ((entry as { name?: unknown }).name ?? (entry as { manifest?: { name?: unknown } }).manifest?.name);
-      if (typeof name === 'string') names.add(name);
-    }
-    return [...names].sort();
+    return [...this.store().names()].sort();
   }
 }

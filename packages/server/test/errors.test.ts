@@ -178,6 +178,22 @@ t.test('500 without internals, logged once with the error', async (t) => {
   t.match((logged[0]?.['err'] as { message: string }).message, 'boom');
 });
 
+t.test('a store that fails while looking a model up is a 500, not an unknown model', async (t) => {
+  const store = fakeStore();
+  const h = await startHarness({
+    store: {
+      ...store,
+      get: () => {
+        throw new Error('boom reading the store');
+      },
+    },
+  });
+  t.teardown(() => h.close());
+  const reply = await h.request('POST', '/v1/models/site-energy/predict', json(building));
+  assertProblem(t, reply, 500, 'internal');
+  t.notMatch(reply.text, /boom/);
+});
+
 t.test('503 while the models are not loaded', async (t) => {
   const h = await startHarness({ store: null });
   t.teardown(() => h.close());

@@ -48,7 +48,7 @@ export function modelMetadata(registry: ModelRegistry, bundle: LoadedBundleView)
   const { manifest } = bundle;
   return {
     name: manifest.name,
-    versions: modelVersions(registry, manifest.name, bundle),
+    versions: modelVersions(registry, manifest.name),
     platform: PLATFORM,
     inputs: [{ name: INPUT_NAME, datatype: 'FP32', shape: [-1, bundle.model.numFeatures] }],
     outputs: [{ name: PREDICT_OUTPUT, datatype: 'FP64', shape: [-1] }],

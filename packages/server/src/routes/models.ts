@@ -2,26 +2,9 @@ import type { LoadedBundleView } from '../contract.js';
 import type { ModelRegistry } from '../model-registry.js';
 import { stringQuery, type ApiRouter, type RouteContext } from './route-context.js';
 
-/** Versions of `name` the store holds, newest last as the store lists them; falls back to the loaded one. */
-export function modelVersions(registry: ModelRegistry, name: string, bundle: LoadedBundleView): string[] {
-  const store = registry.store();
-  if (store.versions) return store.versions(name);
-  const versions = new Set<string>();
-  for (const entry of store.list()) {
-    const item = entry as {
-      name?: unknown;
-      version?: unknown;
-      versions?: unknown;
-      manifest?: { name?: unknown; version?: unknown };
-    };
-    const itemName = item.name ?? item.manifest?.name;
-    if (itemName !== name) continue;
-    if (Array.isArray(item.versions)) for (const v of item.versions) if (typeof v === 'string') versions.add(v);
-    const version = item.version ?? item.manifest?.version;
-    if (typeof version === 'string') versions.add(version);
-  }
-  if (versions.size === 0) versions.add(bundle.manifest.version);
-  return [...versions];
+/** Versions of `name` the store holds, oldest first. */
+export function modelVersions(registry: ModelRegistry, name: string): string[] {
+  return registry.store().versions(name);
 }
 
 /** The summary of a model shown in `GET /v1/models`. */
@@ -30,7 +13,7 @@ function summary(registry: ModelRegistry, bundle: LoadedBundleView) {
   return {
     name: manifest.name,
     version: manifest.version,
-    versions: modelVersions(registry, manifest.name, bundle),
+    versions: modelVersions(registry, manifest.name),
     target: manifest.target.column,
     unit: manifest.target.unit,
     createdAt: manifest.createdAt ?? null,
