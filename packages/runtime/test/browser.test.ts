@@ -1,6 +1,6 @@
 // The runtime in a real browser (Debian's Chromium): the package as published, bundled as one ES module, loads a
-// fixture model of every format in a page and predicts margins (bit for bit the training library's) and TreeSHAP
-// contributions (bit for bit what the runtime computes in Node, and within 1e-5 of XGBoost's and LightGBM's own).
+// fixture model of every format in a page and predicts margins (bit for bit the training library's; ONNX: the runtime's
+// in Node) and TreeSHAP contributions (bit for bit what it computes in Node, within 1e-5 of XGBoost's and LightGBM's).
 // Under a strict Content-Security-Policy (script-src 'self': no eval, no WebAssembly) it falls back to the
 // interpreter by itself; with 'wasm-unsafe-eval' it runs XGBoost numeric models as WebAssembly.
 import t from 'tap';
@@ -11,12 +11,14 @@ import { loadModel, parseModel, type EvaluatorForm, type LoadOptions } from '../
 import { walkApplies } from '../src/evaluators/walk-layout.js';
 import { browserBundle } from './fixtures/browser-bundle.js';
 import { contribMismatches } from './fixtures/compare.js';
-import { readFixtureJson, readFixtureText } from './fixtures/read-fixture.js';
+import { hasFixture, readFixtureBytes, readFixtureJson, readFixtureText } from './fixtures/read-fixture.js';
 import { dumpOptions } from './fixtures/xgboost-parity.js';
 
 interface BrowserCase {
   name: string;
+  /** The model file: text, or base64 of its bytes (binary formats: ONNX, XGBoost UBJSON) when `binary`. */
   model: string;
+  binary: boolean;
   options: LoadOptions;
   rows: (number | null)[][];
   /** The output the library's golden values are: margins, or ml-random-forest's predictions. */
@@ -24,6 +26,8 @@ interface BrowserCase {
   golden: number[];
   /** The library's own TreeSHAP values, where it has them. */
   goldenContrib: number[] | undefined;
+  /** When the fixture stores no golden values (ONNX): compared with the runtime in Node, itself held to ONNX Runtime. */
+  goldenFromNode: boolean;
   contribRows: number;
 }
 
@@ -31,11 +35,33 @@ const CONTRIB_ROWS = 40;
 
 function browserCase(dir: string, file: string, key: string, options: LoadOptions = {}): BrowserCase {
   const input = readFixtureJson<{ feature_names?: string[]; rows: (number | null)[][] }>(`${dir}/input.json`);
+  const binary = file.endsWith('.onnx') || file.endsWith('.ubj');
+  const model = binary
+    ? Buffer.from(readFixtureBytes(`${dir}/${file}`)).toString('base64')
+    : readFixtureText(`${dir}/${file}`);
+  if (!hasFixture(`${dir}/expected.json`)) {
+    const inNode = loadModel(Buffer.from(model, 'base64'), options);
+    const golden = Array.from(inNode.predictBatch(input.rows, inNode.numFeatures, 'margin'));
+    return {
+      name: `${dir}/${file}`,
+      model,
+      binary,
+      options,
+      rows: input.rows,
+      output: 'margin',
+      golden,
+      goldenContrib: undefined,
+      goldenFromNode: true,
+      contribRows: CONTRIB_ROWS,
+    };
+  }
   const expected = readFixtureJson<Record<string, unknown[]>>(`${dir}/expected.json`);
   const contrib = expected['contrib'];
   return {
     name: `${dir}/${file}`,
-    model: readFixtureText(`${dir}/${file}`),
+    model,
+    binary,
+    goldenFromNode: false,
     options,
     rows: input.rows,
     output: key === 'prediction' ? 'prediction' : 'margin',
@@ -60,6 +86,9 @@ const cases: BrowserCase[] = [
   browserCase('sklearn/hist_gradient_boosting_nan_categorical', 'model.json', 'margin'),
   browserCase('sklearn/random_forest_seattle', 'model.json', 'margin'),
   browserCase('ml-random-forest/mean_seattle', 'model.json', 'prediction'),
+  browserCase('xgboost/generated/binary_hinge', 'model.ubj', 'margin'),
+  browserCase('onnx/xgboost_multi_softprob', 'model.onnx', 'margin'),
+  browserCase('onnx/sklearn_extra_trees_binary', 'model.onnx', 'margin'),
 ];
 
 // The page's script (served as a file: script-src 'self' forbids inline scripts). Outputs go back as the hex of their
@@ -75,7 +104,8 @@ try {
   const cases = await (await fetch('/cases.json')).json();
   const results = [];
   for (const c of cases) {
-    const model = loadModel(c.model, c.options);
+    const source = c.binary ? Uint8Array.from(atob(c.model), (ch) => ch.charCodeAt(0)) : c.model;
+    const model = loadModel(source, c.options);
     const columns = model.numFeatures;
     const single = c.rows.map((row) => model.predict(row, c.output)).flat();
     results.push({
@@ -183,16 +213,21 @@ for (const policy of Object.keys(POLICIES) as (keyof typeof POLICIES)[]) {
         t.fail(`${c.name}: no result`);
         continue;
       }
-      const wasm = walkApplies(parseModel(c.model, c.options));
+      const wasm = walkApplies(parseModel(c.binary ? Buffer.from(c.model, 'base64') : c.model, c.options));
       const form: EvaluatorForm = policy === 'wasm' && wasm ? 'wasm' : 'interpreted';
       t.equal(got.form, form, `${c.name}: picks ${form} by itself`);
-      t.equal(firstDifference(fromHex(got.batch), c.golden), undefined, `${c.name}: ${c.output}s bit for bit (batch)`);
+      const against = c.goldenFromNode ? 'as in Node' : "the library's";
+      t.equal(
+        firstDifference(fromHex(got.batch), c.golden),
+        undefined,
+        `${c.name}: ${c.output}s bit for bit, ${against} (batch)`,
+      );
       t.equal(
         firstDifference(fromHex(got.single), c.golden),
         undefined,
-        `${c.name}: ${c.output}s bit for bit (predict)`,
+        `${c.name}: ${c.output}s bit for bit, ${against} (predict)`,
       );
-      const model = loadModel(c.model, c.options);
+      const model = loadModel(c.binary ? Buffer.from(c.model, 'base64') : c.model, c.options);
       const contrib = fromHex(got.contrib);
       const inNode = model.predictBatch(c.rows.slice(0, c.contribRows), model.numFeatures, 'contrib');
       t.equal(firstDifference(contrib, inNode), undefined, `${c.name}: contributions bit for bit the same as in Node`);
