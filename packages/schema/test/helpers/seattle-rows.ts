@@ -2,37 +2,14 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { parse } from 'csv-parse/sync';
+
 /** The repository root, from this helper's location. */
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
 
-/** RFC 4180 parsing: the file quotes fields that contain commas and starts with an empty line. */
+/** The records by column name (a short record reads '' for the fields it lacks); blank lines carry none. */
 export function parseCsv(text: string): Record<string, string>[] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else field += c;
-  }
-  if (field !== '' || row.length > 0) rows.push([...row, field]);
-  const [header, ...body] = rows.filter((r) => !(r.length === 1 && r[0] === ''));
+  const [header, ...body] = parse<string[]>(text, { skip_empty_lines: true, relax_column_count: true });
   if (header === undefined) return [];
   return body.map((r) => Object.fromEntries(header.map((h, j) => [h, r[j] ?? ''])));
 }
