@@ -9,7 +9,7 @@ export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..'
 
 /** The records by column name (a short record reads '' for the fields it lacks); blank lines carry none. */
 export function parseCsv(text: string): Record<string, string>[] {
-  const [header, ...body] = parse<string[]>(text, { skip_empty_lines: true, relax_column_count: true });
+  const [header, ...body] = parse(text, { skip_empty_lines: true, relax_column_count: true });
   if (header === undefined) return [];
   return body.map((r) => Object.fromEntries(header.map((h, j) => [h, r[j] ?? ''])));
 }
