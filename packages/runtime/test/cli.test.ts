@@ -50,6 +50,8 @@ for (const [version, name, file] of [
   ['generated', 'survival_cox', 'model.ubj'],
   ['generated', 'survival_aft', 'model.json'],
   ['generated', 'multi_target_3', 'model.ubj'],
+  ['generated-3.4.1', 'reg_quantileerror_3_alphas', 'model.ubj'],
+  ['generated-3.4.1', 'reg_expectileerror', 'model.json'],
 ] as const) {
   t.test(`${version}/${name}/${file}: margin, prediction and contrib through the CLI`, (t) => {
     const dir = `xgboost/${version}/${name}`;
