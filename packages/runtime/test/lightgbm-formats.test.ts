@@ -2,26 +2,21 @@
 // applied to LightGBM's own raw scores, as listed in fixtures/lightgbm/README.md rule 7), the two files agreeing on
 // structure, and damaged files refused with typed errors.
 import t from 'tap';
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
-import { loadModel, parseModel, TreeModelError } from '../src/index.js';
+import { loadModel, parseModel } from '../src/index.js';
+import { codeOf } from './fixtures/code-of.js';
+import { readFixtureText } from './fixtures/read-fixture.js';
 
 const root = fileURLToPath(new URL('../../../fixtures/lightgbm/', import.meta.url));
 
-function readText(path: string): string {
-  if (existsSync(path)) return readFileSync(path, 'utf8');
-  return gunzipSync(readFileSync(`${path}.gz`)).toString('utf8');
-}
-
 function fixture(name: string): { text: string; json: string; rows: (number | null)[][]; raw: (number | number[])[] } {
   const dir = join(root, name);
-  const input = JSON.parse(readText(join(dir, 'input.json'))) as { rows: (number | null)[][] };
-  const expected = JSON.parse(readText(join(dir, 'expected.json'))) as { raw: (number | number[])[] };
+  const input = JSON.parse(readFixtureText(join(dir, 'input.json'))) as { rows: (number | null)[][] };
+  const expected = JSON.parse(readFixtureText(join(dir, 'expected.json'))) as { raw: (number | number[])[] };
   return {
-    text: readText(join(dir, 'model.txt')),
-    json: readText(join(dir, 'model.json')),
+    text: readFixtureText(join(dir, 'model.txt')),
+    json: readFixtureText(join(dir, 'model.json')),
     rows: input.rows,
     raw: expected.raw,
   };
@@ -102,15 +97,6 @@ t.test('rf averages over its iterations in the prediction only', async (t) => {
   t.equal(raw, rf.raw[0]);
   t.equal(model.predict(rf.rows[0]!), raw / 100);
 });
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    return error instanceof TreeModelError ? error.code : `not a TreeModelError: ${String(error)}`;
-  }
-  return undefined;
-}
 
 t.test('refuses damaged model.txt files with typed errors', async (t) => {
   const text = fixture('categorical').text;

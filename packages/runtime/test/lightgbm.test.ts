@@ -3,18 +3,13 @@
 // the row's largest contribution).
 // Golden values are LightGBM's own outputs (fixtures/lightgbm/README.md).
 import t from 'tap';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
 import { loadModel } from '../src/index.js';
+import { readFixtureText } from './fixtures/read-fixture.js';
 
 const root = fileURLToPath(new URL('../../../fixtures/lightgbm/', import.meta.url));
-
-function readText(path: string): string {
-  if (existsSync(path)) return readFileSync(path, 'utf8');
-  return gunzipSync(readFileSync(`${path}.gz`)).toString('utf8');
-}
 
 interface Expected {
   raw: (number | number[])[];
@@ -44,14 +39,17 @@ t.test('the fixture set is complete', async (t) => {
 
 t.test('a linear-tree model is refused from both files, never predicted with constant leaves', async (t) => {
   const dir = join(root, LINEAR);
-  const expected = JSON.parse(readText(join(dir, 'expected.json'))) as Expected;
+  const expected = JSON.parse(readFixtureText(join(dir, 'expected.json'))) as Expected;
   for (const file of ['model.json', 'model.txt']) {
-    const text = readText(join(dir, file));
+    const text = readFixtureText(join(dir, file));
     t.throws(() => loadModel(text), { code: 'MODEL_FEATURE_UNSUPPORTED' }, `${file} refused`);
   }
   // What ignoring the linear part would predict: the fixture's rows, with the constant leaf_value of each leaf.
-  const input = JSON.parse(readText(join(dir, 'input.json'))) as { feature_names: string[]; rows: (number | null)[][] };
-  const constant = JSON.parse(readText(join(dir, 'model.json'))) as { tree_info: { tree_structure: unknown }[] };
+  const input = JSON.parse(readFixtureText(join(dir, 'input.json'))) as {
+    feature_names: string[];
+    rows: (number | null)[][];
+  };
+  const constant = JSON.parse(readFixtureText(join(dir, 'model.json'))) as { tree_info: { tree_structure: unknown }[] };
   const strip = (node: Record<string, unknown>): void => {
     delete node['leaf_const'];
     delete node['leaf_features'];
@@ -66,15 +64,18 @@ t.test('a linear-tree model is refused from both files, never predicted with con
 
 for (const name of cases) {
   const dir = join(root, name);
-  const input = JSON.parse(readText(join(dir, 'input.json'))) as { feature_names: string[]; rows: (number | null)[][] };
-  const expected = JSON.parse(readText(join(dir, 'expected.json'))) as Expected;
+  const input = JSON.parse(readFixtureText(join(dir, 'input.json'))) as {
+    feature_names: string[];
+    rows: (number | null)[][];
+  };
+  const expected = JSON.parse(readFixtureText(join(dir, 'expected.json'))) as Expected;
   const raw = expected.raw.flat();
   const prediction = expected.prediction.flat();
   const contrib = expected.contrib.flat();
 
   for (const file of ['model.json', 'model.txt']) {
     t.test(`${name}/${file} matches LightGBM`, async (t) => {
-      const model = loadModel(readText(join(dir, file)));
+      const model = loadModel(readFixtureText(join(dir, file)));
       t.equal(model.format, file === 'model.txt' ? 'lightgbm-text' : 'lightgbm-json');
       t.same(model.featureNames, input.feature_names, 'feature names');
 
@@ -111,8 +112,8 @@ for (const name of cases) {
 
 t.test('one row at a time agrees with the batch', async (t) => {
   const dir = join(root, 'multiclass');
-  const input = JSON.parse(readText(join(dir, 'input.json'))) as { rows: (number | null)[][] };
-  const expected = JSON.parse(readText(join(dir, 'expected.json'))) as Expected;
-  const model = loadModel(readText(join(dir, 'model.txt')));
+  const input = JSON.parse(readFixtureText(join(dir, 'input.json'))) as { rows: (number | null)[][] };
+  const expected = JSON.parse(readFixtureText(join(dir, 'expected.json'))) as Expected;
+  const model = loadModel(readFixtureText(join(dir, 'model.txt')));
   for (let r = 0; r < 20; r++) t.same(model.predict(input.rows[r]!, 'margin'), expected.raw[r]);
 });

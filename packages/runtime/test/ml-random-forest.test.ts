@@ -2,12 +2,12 @@
 // fixtures/ml-random-forest/generate.mjs) and forests trained here, each compared with ml-random-forest's own
 // predict, value for value. Missing values go right, as ml-cart's `x < splitValue` does with NaN.
 import t from 'tap';
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
 import * as ml from 'ml-random-forest';
-import { loadModel, TreeModelError } from '../src/index.js';
+import { loadModel } from '../src/index.js';
+import { codeOf } from './fixtures/code-of.js';
+import { readFixtureText } from './fixtures/read-fixture.js';
 
 interface Forest {
   train(X: number[][], y: number[]): void;
@@ -22,17 +22,12 @@ const RandomForestRegression = (
 
 const root = fileURLToPath(new URL('../../../fixtures/ml-random-forest/', import.meta.url));
 
-function readText(path: string): string {
-  if (existsSync(path)) return readFileSync(path, 'utf8');
-  return gunzipSync(readFileSync(`${path}.gz`)).toString('utf8');
-}
-
 for (const name of ['mean_seattle', 'median_seattle']) {
   t.test(`${name} matches ml-random-forest's predict`, async (t) => {
     const dir = join(root, name);
-    const input = JSON.parse(readText(join(dir, 'input.json'))) as { rows: (number | null)[][] };
-    const expected = JSON.parse(readText(join(dir, 'expected.json'))) as { prediction: number[] };
-    const model = loadModel(readText(join(dir, 'model.json')));
+    const input = JSON.parse(readFixtureText(join(dir, 'input.json'))) as { rows: (number | null)[][] };
+    const expected = JSON.parse(readFixtureText(join(dir, 'expected.json'))) as { prediction: number[] };
+    const model = loadModel(readFixtureText(join(dir, 'model.json')));
     t.equal(model.format, 'ml-random-forest');
     const out = model.predictBatch(input.rows, model.numFeatures, 'prediction');
     let mismatches = 0;
@@ -140,15 +135,6 @@ t.test('mean forest contributions add up to the prediction', async (t) => {
     t.ok(Math.abs(total - (model.predict(row) as number)) < 1e-9, 'sum of contributions and bias');
   }
 });
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    return error instanceof TreeModelError ? error.code : `not a TreeModelError: ${String(error)}`;
-  }
-  return undefined;
-}
 
 t.test('refuses damaged or unsupported forests with typed errors', async (t) => {
   const { X, y } = syntheticData(1, 40, 3);

@@ -8,9 +8,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import * as ort from 'onnxruntime-node';
-import { loadModel, TreeModelError } from '../src/index.js';
+import { loadModel } from '../src/index.js';
 import { float32Ulp } from './fixtures/compare.js';
 import { FIXTURES, fixtureFile, readFixtureBytes, readFixtureJson } from './fixtures/read-fixture.js';
+import { codeOf } from './fixtures/code-of.js';
 
 // Every case folder but refused/ (models the loader refuses: refusals.test.ts).
 const cases = readdirSync(join(FIXTURES, 'onnx'))
@@ -90,15 +91,6 @@ t.test('the CLI predicts an .onnx model as onnxruntime does', async (t) => {
   t.equal(predictions.length, expected.length, 'one probability per class and row');
   t.equal(beyondUlp, 0, 'within 1 float32 ulp of onnxruntime');
 });
-
-function codeOf(load: () => unknown): string | undefined {
-  try {
-    load();
-  } catch (error) {
-    return error instanceof TreeModelError ? error.code : `not a TreeModelError: ${String(error)}`;
-  }
-  return undefined;
-}
 
 t.test('damaged ONNX files are refused with typed errors', async (t) => {
   const bytes = readFixtureBytes('onnx/modes_regressor_sum/model.onnx');

@@ -2,8 +2,9 @@
 // without it. Each case takes a valid fixture model, checks it loads, then adds one field that would change the
 // prediction in the library that wrote it (or one the loader does not know) and expects MODEL_FEATURE_UNSUPPORTED.
 import t from 'tap';
-import { loadModel, TreeModelError } from '../src/index.js';
+import { loadModel } from '../src/index.js';
 import { readFixtureBytes, readFixtureText } from './fixtures/read-fixture.js';
+import { codeOf } from './fixtures/code-of.js';
 
 type Json = Record<string, unknown>;
 
@@ -12,15 +13,6 @@ function at(model: unknown, ...path: (string | number)[]): Json {
   let node = model;
   for (const key of path) node = (node as Record<string | number, unknown>)[key];
   return node as Json;
-}
-
-function codeOf(load: () => unknown): string | undefined {
-  try {
-    load();
-  } catch (error) {
-    return error instanceof TreeModelError ? error.code : `not a TreeModelError: ${String(error)}`;
-  }
-  return undefined;
 }
 
 /** Loads `text` untouched, then with `change` applied to its parsed JSON, and returns the two outcomes. */

@@ -2,18 +2,14 @@
 // predictions equal scikit-learn's own `_raw_predict`/`predict` bit for bit, except poisson's exp (V8 vs numpy,
 // within 1 ulp). Malformed exports are refused with typed errors.
 import t from 'tap';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
-import { loadModel, TreeModelError } from '../src/index.js';
+import { loadModel } from '../src/index.js';
+import { codeOf } from './fixtures/code-of.js';
+import { readFixtureText } from './fixtures/read-fixture.js';
 
 const root = fileURLToPath(new URL('../../../fixtures/sklearn/', import.meta.url));
-
-function readText(path: string): string {
-  if (existsSync(path)) return readFileSync(path, 'utf8');
-  return gunzipSync(readFileSync(`${path}.gz`)).toString('utf8');
-}
 
 const cases = readdirSync(root)
   .filter((name) => statSync(join(root, name)).isDirectory())
@@ -21,7 +17,9 @@ const cases = readdirSync(root)
 
 t.test('the fixture set covers every estimator', async (t) => {
   const kinds = new Set(
-    cases.map((name) => (JSON.parse(readText(join(root, name, 'model.json'))) as { estimator: string }).estimator),
+    cases.map(
+      (name) => (JSON.parse(readFixtureText(join(root, name, 'model.json'))) as { estimator: string }).estimator,
+    ),
   );
   t.same([...kinds].sort(), [
     'DecisionTreeClassifier',
@@ -43,16 +41,16 @@ const EXP_LINKS = /poisson|gradient_boosting_classifier|hist_gradient_boosting_c
 for (const name of cases) {
   t.test(`${name} matches scikit-learn`, async (t) => {
     const dir = join(root, name);
-    const input = JSON.parse(readText(join(dir, 'input.json'))) as {
+    const input = JSON.parse(readFixtureText(join(dir, 'input.json'))) as {
       feature_names: string[];
       rows: (number | null)[][];
     };
-    const expected = JSON.parse(readText(join(dir, 'expected.json'))) as {
+    const expected = JSON.parse(readFixtureText(join(dir, 'expected.json'))) as {
       margin: (number | number[])[];
       prediction: (number | number[])[];
     };
-    const exported = JSON.parse(readText(join(dir, 'model.json'))) as { classes?: unknown[] };
-    const model = loadModel(readText(join(dir, 'model.json')));
+    const exported = JSON.parse(readFixtureText(join(dir, 'model.json'))) as { classes?: unknown[] };
+    const model = loadModel(readFixtureText(join(dir, 'model.json')));
     t.equal(model.format, 'sklearn-json');
     t.same(model.featureNames, input.feature_names);
     t.same(model.classes, exported.classes, 'classes as scikit-learn lists them');
@@ -101,15 +99,6 @@ for (const name of cases) {
   });
 }
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    return error instanceof TreeModelError ? error.code : `not a TreeModelError: ${String(error)}`;
-  }
-  return undefined;
-}
-
 // The fields of an export (exporters/export_sklearn.py) that the damage below touches.
 interface ExportTree {
   children_left: number[];
@@ -131,8 +120,8 @@ interface Export {
 }
 
 t.test('refuses damaged exports with typed errors', async (t) => {
-  const forest = readText(join(root, 'random_forest_seattle', 'model.json'));
-  const hist = readText(join(root, 'hist_gradient_boosting_nan_categorical', 'model.json'));
+  const forest = readFixtureText(join(root, 'random_forest_seattle', 'model.json'));
+  const hist = readFixtureText(join(root, 'hist_gradient_boosting_nan_categorical', 'model.json'));
   const damaged = (text: string, damage: (m: Export) => void): Export => {
     const model = JSON.parse(text) as Export;
     damage(model);
@@ -179,9 +168,12 @@ t.test('refuses damaged exports with typed errors', async (t) => {
 
 t.test('HistGradientBoosting sends unseen categories the way missing values go, seen ones by the bitset', async (t) => {
   const dir = join(root, 'hist_gradient_boosting_nan_categorical');
-  const input = JSON.parse(readText(join(dir, 'input.json'))) as { row_tags: string[]; rows: (number | null)[][] };
-  const expected = JSON.parse(readText(join(dir, 'expected.json'))) as { prediction: number[] };
-  const model = loadModel(readText(join(dir, 'model.json')));
+  const input = JSON.parse(readFixtureText(join(dir, 'input.json'))) as {
+    row_tags: string[];
+    rows: (number | null)[][];
+  };
+  const expected = JSON.parse(readFixtureText(join(dir, 'expected.json'))) as { prediction: number[] };
+  const model = loadModel(readFixtureText(join(dir, 'model.json')));
   const at = (tag: string): number => input.row_tags.indexOf(tag);
   for (const tag of ['cat:12.0', 'cat:200.0', 'cat:255.0', 'cat:nan']) {
     t.equal(model.predict(input.rows[at(tag)]!), expected.prediction[at(tag)], tag);
@@ -194,7 +186,10 @@ t.test('HistGradientBoosting sends unseen categories the way missing values go, 
 t.test('refuses missing values where scikit-learn 1.2 does, instead of inventing a direction', async (t) => {
   for (const name of ['random_forest_seattle', 'extra_trees_seattle', 'gradient_boosting_seattle']) {
     const dir = join(root, name);
-    const source = JSON.parse(readText(join(dir, 'model.json'))) as { missing_values: string; n_features: number };
+    const source = JSON.parse(readFixtureText(join(dir, 'model.json'))) as {
+      missing_values: string;
+      n_features: number;
+    };
     t.equal(source.missing_values, 'refuse', `${name} is exported as refusing missing values`);
     const model = loadModel(source);
     const row = Array.from({ length: source.n_features }, () => 1);
@@ -208,7 +203,7 @@ t.test('refuses missing values where scikit-learn 1.2 does, instead of inventing
     );
     t.throws(() => model.predictBatch(new Float64Array(2), 2), RangeError, `${name}: missing trailing columns`);
   }
-  const hist = JSON.parse(readText(join(root, 'hist_gradient_boosting_nan_categorical', 'model.json'))) as {
+  const hist = JSON.parse(readFixtureText(join(root, 'hist_gradient_boosting_nan_categorical', 'model.json'))) as {
     missing_values: string;
   };
   t.equal(hist.missing_values, 'route', 'HistGradientBoosting learned where missing values go');

@@ -7,23 +7,15 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import t from 'tap';
-import { loadModel, TreeModelError } from '../src/index.js';
+import { loadModel } from '../src/index.js';
 import { decodeUbjson } from '../src/formats/ubjson.js';
 import { exactMismatches } from './fixtures/compare.js';
 import { fixtureFile, readFixtureBytes, readFixtureJson, readFixtureText } from './fixtures/read-fixture.js';
+import { codeOf } from './fixtures/code-of.js';
 
 const CASE = 'xgboost/generated/multi_target_3';
 const bytes = readFixtureBytes(`${CASE}/model.ubj`);
 const expected = readFixtureJson<{ margin: number[][]; prediction: number[][] }>(`${CASE}/expected.json`);
-
-function codeOf(load: () => unknown): string | undefined {
-  try {
-    load();
-  } catch (error) {
-    return error instanceof TreeModelError ? error.code : `not a TreeModelError: ${String(error)}`;
-  }
-  return undefined;
-}
 
 t.test('the UBJSON model decodes to the structure of its JSON twin', async (t) => {
   const fromUbj = decodeUbjson(bytes) as { learner: Record<string, unknown> };

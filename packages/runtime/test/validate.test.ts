@@ -1,7 +1,8 @@
 import t from 'tap';
 import { EnsembleBuilder, type EnsembleMetadata } from '../src/ensemble-builder.js';
 import type { SplitRules, TreeEnsemble } from '../src/ensemble.js';
-import { TreeModelError, validateEnsemble } from '../src/index.js';
+import { validateEnsemble } from '../src/index.js';
+import { codeOf } from './fixtures/code-of.js';
 
 function metadata(rules: SplitRules, numFeatures = 2): EnsembleMetadata {
   return {
@@ -28,15 +29,6 @@ function stump(rules: SplitRules, threshold: number): TreeEnsemble {
   builder.setLeaf(1, -1, 4);
   builder.setLeaf(2, 1, 6);
   return builder.build(metadata(rules));
-}
-
-function codeOf(run: () => unknown): string | undefined {
-  try {
-    run();
-  } catch (error) {
-    return error instanceof TreeModelError ? error.code : `not a TreeModelError: ${String(error)}`;
-  }
-  return undefined;
 }
 
 /** The ensemble with one node array entry replaced (bypassing the builder, as a foreign loader might). */
