@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const serveJs = join(root, 'packages/server/dist/serve.js');
+const serveJs = join(root, 'packages/server/dist', process.env.SERVE_FILE ?? 'serve.js');
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const get = (port, path) =>

@@ -13,6 +13,7 @@ export { loadModelStore, findBundles, compareVersions } from './bundle/model-sto
 export type { ModelStore } from './bundle/model-store.js';
 export { loadBundle, verifyBundle, sha256File } from './bundle/load-bundle.js';
 export { CHECKSUMS_FILE, verifyChecksums, writeChecksums } from './bundle/checksums.js';
+export type { SealedFile } from './bundle/checksums.js';
 export type { BundleVerification } from './bundle/load-bundle.js';
 export { createLoadedBundle, rareCategoryRows } from './bundle/loaded-bundle.js';
 export type { EncodedPrediction, LoadedBundle, Prediction } from './bundle/loaded-bundle.js';

@@ -43,7 +43,7 @@ export async function runServer(
   const metrics = options.metrics ?? createMetrics();
   const registry = new ModelRegistry();
   const clusterMetrics = cluster.isWorker ? joinClusterMetrics(metrics.registry) : undefined;
-  const { app } = createApp({
+  const { app, warm } = createApp({
     registry,
     schema,
     config,
@@ -54,6 +54,8 @@ export async function runServer(
   const started = performance.now();
   const loaded = registry.load(Promise.resolve().then(() => loadModelStore(config.modelsDir))).then((ok) => {
     if (ok) {
+      // After readiness is known, before the first request: the building's field types.
+      setImmediate(warm);
       logger.info(
         { models: registry.names(), ms: Math.round(performance.now() - started) },
         'models loaded and verified; ready',

@@ -10,6 +10,12 @@ import { BundleError } from './errors.js';
  */
 export const CHECKSUMS_FILE = 'SHA256SUMS';
 
+/** A file listed in `SHA256SUMS` whose content matched: its bytes and their sha256 (lowercase hex). */
+export interface SealedFile {
+  readonly bytes: Buffer;
+  readonly sha256: string;
+}
+
 const LINE = /^([0-9a-f]{64}) {2}([^/\\\s][^/\\]*)$/;
 
 /** The `SHA256SUMS` text for `files` (name -> content), sorted by name. */
@@ -35,12 +41,19 @@ export async function writeChecksums(directory: string, names: readonly string[]
 /**
  * Checks `directory`'s files against its `SHA256SUMS`: every file in `required` must be listed, and every listed
  * file must have the listed sha256. Throws `BundleError` (`BUNDLE_NOT_FOUND` without the file,
- * `BUNDLE_HASH_MISMATCH` otherwise) naming the file and both hashes.
+ * `BUNDLE_HASH_MISMATCH` otherwise) naming the file and both hashes. Returns each listed file's bytes and sha256,
+ * so that a loader reads and hashes every file once; `alreadyRead` passes bytes the caller has read (they are
+ * hashed and checked like the others).
  *
  * @example
- * await verifyChecksums('models/site-energy/1.0.0', ['bundle.json', 'model.json', 'golden.json']);
+ * const sealed = await verifyChecksums('models/site-energy/1.0.0', ['bundle.json', 'model.json', 'golden.json']);
+ * sealed.get('model.json')?.sha256;
  */
-export async function verifyChecksums(directory: string, required: readonly string[]): Promise<void> {
+export async function verifyChecksums(
+  directory: string,
+  required: readonly string[],
+  alreadyRead: ReadonlyMap<string, Buffer> = new Map(),
+): Promise<Map<string, SealedFile>> {
   const sumsFile = join(directory, CHECKSUMS_FILE);
   let text: string;
   try {
@@ -62,11 +75,12 @@ export async function verifyChecksums(directory: string, required: readonly stri
   for (const name of required) {
     if (!listed.has(name)) throw new BundleError('BUNDLE_HASH_MISMATCH', `${sumsFile} does not list ${name}`);
   }
+  const sealed = new Map<string, SealedFile>();
   for (const [name, expected] of listed) {
     const file = join(directory, name);
     let bytes: Buffer;
     try {
-      bytes = await readFile(file);
+      bytes = alreadyRead.get(name) ?? (await readFile(file));
     } catch (cause) {
       throw new BundleError(
         'BUNDLE_NOT_FOUND',
@@ -81,5 +95,7 @@ export async function verifyChecksums(directory: string, required: readonly stri
         `${file} has sha256 ${actual} but ${sumsFile} expects ${expected}: the file was changed or replaced; refusing to load the bundle`,
       );
     }
+    sealed.set(name, { bytes, sha256: actual });
   }
+  return sealed;
 }

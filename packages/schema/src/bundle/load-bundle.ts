@@ -30,18 +30,23 @@ export async function sha256File(file: string): Promise<string> {
     .digest('hex');
 }
 
-async function readJson(file: string, missing: 'BUNDLE_NOT_FOUND' | 'BUNDLE_GOLDEN_MISSING'): Promise<unknown> {
-  let text: string;
+async function readBytes(file: string, missing: 'BUNDLE_NOT_FOUND' | 'BUNDLE_GOLDEN_MISSING'): Promise<Buffer> {
   try {
-    text = await readFile(file, 'utf8');
+    return await readFile(file);
   } catch (cause) {
     throw new BundleError(missing, `cannot read ${file}: ${(cause as Error).message}`, { cause });
   }
+}
+
+function parseJson(
+  bytes: Buffer,
+  file: string,
+  invalid: 'BUNDLE_MANIFEST_INVALID' | 'BUNDLE_GOLDEN_MISMATCH',
+): unknown {
   try {
-    return JSON.parse(text) as unknown;
+    return JSON.parse(bytes.toString('utf8')) as unknown;
   } catch (cause) {
-    const code = missing === 'BUNDLE_NOT_FOUND' ? 'BUNDLE_MANIFEST_INVALID' : 'BUNDLE_GOLDEN_MISMATCH';
-    throw new BundleError(code, `${file} is not valid JSON: ${(cause as Error).message}`, { cause });
+    throw new BundleError(invalid, `${file} is not valid JSON: ${(cause as Error).message}`, { cause });
   }
 }
 
@@ -117,13 +122,15 @@ function checkGolden(bundle: LoadedBundle, golden: unknown, file: string): numbe
  */
 export async function verifyBundle(directory: string): Promise<BundleVerification> {
   const manifestFile = join(directory, 'bundle.json');
-  const manifest = parseManifest(await readJson(manifestFile, 'BUNDLE_NOT_FOUND'), manifestFile);
-  // SHA256SUMS seals every file, bundle.json included, before anything in them is trusted.
-  await verifyChecksums(directory, [
-    'bundle.json',
-    manifest.model.file,
-    ...(manifest.golden === undefined ? [] : [manifest.golden.file]),
-  ]);
+  const manifestBytes = await readBytes(manifestFile, 'BUNDLE_NOT_FOUND');
+  const manifest = parseManifest(parseJson(manifestBytes, manifestFile, 'BUNDLE_MANIFEST_INVALID'), manifestFile);
+  // SHA256SUMS seals every file, bundle.json included, before anything in them is trusted. Each file is read and
+  // hashed once: what follows uses the bytes that were checked.
+  const sealed = await verifyChecksums(
+    directory,
+    ['bundle.json', manifest.model.file, ...(manifest.golden === undefined ? [] : [manifest.golden.file])],
+    new Map([['bundle.json', manifestBytes]]),
+  );
   if (manifest.name !== basename(dirname(directory)) || manifest.version !== basename(directory)) {
     throw new BundleError(
       'BUNDLE_LOCATION_MISMATCH',
@@ -131,15 +138,8 @@ export async function verifyBundle(directory: string): Promise<BundleVerificatio
     );
   }
   const modelFile = join(directory, manifest.model.file);
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(modelFile);
-  } catch (cause) {
-    throw new BundleError('BUNDLE_NOT_FOUND', `cannot read the model file ${modelFile}: ${(cause as Error).message}`, {
-      cause,
-    });
-  }
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  // Listed (required above) and matching SHA256SUMS; bundle.json names its own expected hash as well.
+  const { bytes, sha256 } = sealed.get(manifest.model.file)!;
   if (sha256 !== manifest.model.sha256) {
     throw new BundleError(
       'BUNDLE_HASH_MISMATCH',
@@ -163,7 +163,8 @@ export async function verifyBundle(directory: string): Promise<BundleVerificatio
     );
   }
   const goldenFile = join(directory, manifest.golden.file);
-  const goldenRows = checkGolden(bundle, await readJson(goldenFile, 'BUNDLE_GOLDEN_MISSING'), goldenFile);
+  const goldenBytes = sealed.get(manifest.golden.file)?.bytes ?? (await readBytes(goldenFile, 'BUNDLE_GOLDEN_MISSING'));
+  const goldenRows = checkGolden(bundle, parseJson(goldenBytes, goldenFile, 'BUNDLE_GOLDEN_MISMATCH'), goldenFile);
   return { bundle, sha256, goldenRows };
 }
 
