@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/', '**/dist/', '**/.tap/', 'coverage/', 'packages/server/public/vendor/'] },
+  { ignores: ['**/node_modules/', '**/dist/', '**/.tap/', 'coverage/', '.cache/', 'packages/server/public/vendor/'] },
   js.configs.recommended,
   {
     files: ['**/*.{js,mjs,cjs}'],
