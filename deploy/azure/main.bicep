@@ -1,6 +1,7 @@
-// The Seattle energy API on Azure Container Apps: a Log Analytics workspace for the logs, a Container Apps
-// environment (Consumption), an Azure Container Registry for the image, and the app itself with external HTTPS
-// ingress, liveness and readiness probes, scale to zero and an HTTP concurrency scale rule.
+// The Seattle energy API on Azure Container Apps: a Log Analytics workspace for the logs, a workload-profiles
+// Container Apps environment running the app on its built-in Consumption profile, an Azure Container Registry for the
+// image, and the app itself with external HTTPS ingress, liveness and readiness probes, Prometheus metrics on a port
+// only the environment reaches, scale to zero and an HTTP concurrency scale rule.
 //
 // Deployed twice by deploy.sh: first with deployApp=false (the registry must exist before `az acr build` can push to
 // it), then with deployApp=true and the pushed image's tag.
@@ -9,7 +10,7 @@ targetScope = 'resourceGroup'
 @description('Azure region; the resource group\'s by default.')
 param location string = resourceGroup().location
 
-@description('Prefix of every resource name.')
+@description('Prefix of every resource name: lowercase letters, digits and hyphens, starting with a letter (deploy.sh checks the pattern; Container Apps refuses capitals).')
 @minLength(3)
 @maxLength(20)
 param appName string = 'seattle-energy'
@@ -28,11 +29,25 @@ param image string = 'seattle-energy:latest'
 @description('The port the server listens on inside the container (the image\'s EXPOSE and PORT).')
 param containerPort int = 3000
 
-@description('vCPU per replica (Consumption: 0.25 to 2, in steps of 0.25, paired with memory at 2 GiB per vCPU).')
+@description('vCPU per replica on the Consumption profile, 0.25 to 4 in steps of 0.25; memory follows at 2 GiB per vCPU, the pairs Consumption accepts.')
+@allowed(['0.25', '0.5', '0.75', '1', '1.25', '1.5', '1.75', '2', '2.5', '3', '3.5', '4'])
 param cpu string = '0.5'
 
-@description('Memory per replica, e.g. 1Gi for 0.5 vCPU.')
-param memory string = '1Gi'
+// The memory Consumption pairs with each vCPU size (2 GiB per vCPU); no other pair is accepted.
+var memoryForCpu = {
+  '0.25': '0.5Gi'
+  '0.5': '1Gi'
+  '0.75': '1.5Gi'
+  '1': '2Gi'
+  '1.25': '2.5Gi'
+  '1.5': '3Gi'
+  '1.75': '3.5Gi'
+  '2': '4Gi'
+  '2.5': '5Gi'
+  '3': '6Gi'
+  '3.5': '7Gi'
+  '4': '8Gi'
+}
 
 @description('Server processes per replica (node:cluster workers); one per whole vCPU, at least one.')
 param workers int = 1
@@ -49,8 +64,12 @@ param maxReplicas int = 5
 @description('Concurrent requests per replica above which Container Apps adds a replica.')
 param concurrentRequests int = 50
 
-@description('Server log level: fatal, error, warn, info, debug, trace or silent.')
+@description('Server log level.')
+@allowed(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
 param logLevel string = 'info'
+
+@description('Port of GET /metrics (Prometheus), reachable from inside the environment only, never through the public ingress.')
+param metricsPort int = 9464
 
 @description('Origins allowed by CORS, comma-separated; empty keeps CORS closed.')
 param corsOrigins string = ''
@@ -76,10 +95,18 @@ resource logs 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
   }
 }
 
+// A workload-profiles environment (Consumption-only environments are the legacy kind); the app runs on its built-in
+// serverless Consumption profile, which scales to zero and bills only while replicas run.
 resource environment 'Microsoft.App/managedEnvironments@2024-03-01' = {
   name: '${appName}-env'
   location: location
   properties: {
+    workloadProfiles: [
+      {
+        name: 'Consumption'
+        workloadProfileType: 'Consumption'
+      }
+    ]
     appLogsConfiguration: {
       destination: 'log-analytics'
       logAnalyticsConfiguration: {
@@ -126,7 +153,8 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = if (deployApp) {
   }
   dependsOn: [acrPull]
   properties: {
-    managedEnvironmentId: environment.id
+    environmentId: environment.id
+    workloadProfileName: 'Consumption'
     configuration: {
       activeRevisionsMode: 'Single'
       ingress: {
@@ -134,6 +162,15 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = if (deployApp) {
         targetPort: containerPort
         transport: 'auto'
         allowInsecure: false
+        // /metrics is served on metricsPort only (METRICS_PORT below), mapped for the environment and not exposed to
+        // the internet: a Prometheus or OpenTelemetry collector running as an app in the same environment scrapes
+        // http://<appName>:<metricsPort>/metrics.
+        additionalPortMappings: [
+          {
+            external: false
+            targetPort: metricsPort
+          }
+        ]
       }
       registries: [
         {
@@ -149,12 +186,13 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = if (deployApp) {
           image: '${registry.properties.loginServer}/${image}'
           resources: {
             cpu: json(cpu)
-            memory: memory
+            memory: memoryForCpu[cpu]
           }
           env: [
             { name: 'PORT', value: string(containerPort) }
             { name: 'HOST', value: '0.0.0.0' }
             { name: 'MODELS_DIR', value: '/app/models' }
+            { name: 'METRICS_PORT', value: string(metricsPort) }
             { name: 'LOG_LEVEL', value: logLevel }
             { name: 'WORKERS', value: string(workers) }
             { name: 'BODY_LIMIT', value: bodyLimit }

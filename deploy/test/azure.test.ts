@@ -3,6 +3,7 @@
 // the probe paths, and environment variables that the server's own configuration reads and accepts.
 // No Bicep compiler or Azure CLI is needed: the template is read as text.
 import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +27,26 @@ function bicepParams(): Map<string, string | number | boolean> {
     else if (/^'[^'$]*'$/.test(value)) params.set(name, value.slice(1, -1));
   }
   return params;
+}
+
+/** A loopback port free right now (the metrics port of the template is fixed; other suites may hold it). */
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+/** The allowed values of a parameter (`@allowed([...])` right above it). */
+function bicepAllowed(name: string): string[] {
+  const block = new RegExp(`@allowed\\(\\[([^\\]]*)\\]\\)\\nparam ${name} `).exec(template)?.[1] ?? '';
+  return [...block.matchAll(/'([^']*)'/g)].map(([, value]) => value ?? '');
 }
 
 /** The container's environment as deployed with the default parameters: `{ name: 'X', value: <expression> }`. */
@@ -61,8 +82,14 @@ t.test("probes ask the server's own liveness and readiness routes on the contain
     { type: 'Liveness', path: '/livez', port: 'containerPort' },
     { type: 'Readiness', path: '/readyz', port: 'containerPort' },
   ]);
-  // The real server on the repository's models, configured by the template's environment (on a free loopback port).
-  const config = loadConfig({ ...bicepEnv(), MODELS_DIR: join(root, 'models'), LOG_LEVEL: 'silent' });
+  // The real server on the repository's models, configured by the template's environment (on free loopback ports).
+  const metricsPort = await freePort();
+  const config = loadConfig({
+    ...bicepEnv(),
+    METRICS_PORT: String(metricsPort),
+    MODELS_DIR: join(root, 'models'),
+    LOG_LEVEL: 'silent',
+  });
   const schema = loadSchemaPackage();
   const server = await runServer({ ...config, host: '127.0.0.1', port: 0 }, schema, schema.loadModelStore);
   t.teardown(() => server.stop());
@@ -71,6 +98,47 @@ t.test("probes ask the server's own liveness and readiness routes on the contain
     const reply = await fetch(`http://127.0.0.1:${server.running.port}${probe.path ?? ''}`);
     t.equal(reply.status, 200, `${probe.type} probe ${probe.path} answers 200 on a ready server`);
   }
+  t.equal(
+    (await fetch(`http://127.0.0.1:${server.running.port}/metrics`)).status,
+    404,
+    'no /metrics on the ingress port',
+  );
+  const scraped = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+  t.equal(scraped.status, 200, '/metrics answers on METRICS_PORT');
+  t.match(await scraped.text(), /^# HELP /m, 'with the Prometheus text');
+});
+
+t.test('metrics go to a port the environment reaches and the internet does not', async (t) => {
+  const env = bicepEnv();
+  const metricsPort = bicepParams().get('metricsPort');
+  t.equal(env['METRICS_PORT'], String(metricsPort), 'the server is told to serve /metrics on metricsPort');
+  t.not(metricsPort, bicepParams().get('containerPort'), 'a port other than the ingress target');
+  t.match(
+    template,
+    /additionalPortMappings: \[\s+\{\s+external: false\s+targetPort: metricsPort\s+\}\s+\]/,
+    'mapped inside the environment only (external: false)',
+  );
+  t.equal(loadConfig(env).metricsPort, metricsPort, 'a value the server accepts');
+});
+
+t.test('a workload-profiles environment, the app on its Consumption profile, current property names', async (t) => {
+  t.match(template, /workloadProfiles: \[\s+\{\s+name: 'Consumption'\s+workloadProfileType: 'Consumption'\s+\}\s+\]/);
+  t.match(template, /environmentId: environment\.id\n\s+workloadProfileName: 'Consumption'\n/);
+  t.notMatch(template, /managedEnvironmentId/, 'not the property deprecated since API version 2024-03-01');
+});
+
+t.test('parameters only take values Azure and the server accept', async (t) => {
+  const levels = bicepAllowed('logLevel');
+  t.same(levels, ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'log levels');
+  for (const level of levels) t.equal(loadConfig({ LOG_LEVEL: level }).logLevel, level, `the server takes ${level}`);
+  const cpus = bicepAllowed('cpu');
+  t.ok(cpus.includes(String(bicepParams().get('cpu'))), 'the default vCPU is allowed');
+  const memory = new Map(
+    [...template.matchAll(/^ {2}'([\d.]+)': '([\d.]+)Gi'$/gm)].map(([, c, m]) => [c ?? '', Number(m)] as const),
+  );
+  t.same([...memory.keys()], cpus, 'every allowed vCPU size has its memory');
+  for (const cpu of cpus) t.equal(memory.get(cpu), Number(cpu) * 2, `${cpu} vCPU with ${Number(cpu) * 2} GiB`);
+  t.match(template, /memory: memoryForCpu\[cpu\]/, 'memory follows the vCPU');
 });
 
 t.test('every environment variable the template sets is one the server reads, with a value it accepts', async (t) => {
@@ -99,11 +167,11 @@ t.test('the app scales on HTTP concurrency, to zero when idle', async (t) => {
 });
 
 /** Runs deploy.sh with stand-ins for az and curl that record any call, so a dry run that runs something fails. */
-function dryRun(t: Test, ...args: string[]) {
+function dryRun(t: Test, args: string[], env: Record<string, string> = {}) {
   const bin = mkdtempSync(join(tmpdir(), 'deploy-dry-run-'));
   t.teardown(() => rmSync(bin, { recursive: true, force: true }));
   const called = join(bin, 'called');
-  for (const tool of ['az', 'curl']) {
+  for (const tool of ['az', 'curl', 'docker']) {
     writeFileSync(join(bin, tool), `#!/bin/sh\necho "${tool} $*" >> '${called}'\nexit 1\n`);
     chmodSync(join(bin, tool), 0o755);
   }
@@ -114,6 +182,7 @@ function dryRun(t: Test, ...args: string[]) {
       AZURE_RESOURCE_GROUP: 'energy-demo',
       AZURE_LOCATION: 'francecentral',
       IMAGE_TAG: '1a2b3c',
+      ...env,
     },
   });
   return { ...result, ran: existsSync(called) ? readFileSync(called, 'utf8') : '' };
@@ -122,7 +191,7 @@ function dryRun(t: Test, ...args: string[]) {
 t.test(
   'deploy --dry-run prints the provider, group, registry, image build and app commands and runs none',
   async (t) => {
-    const result = dryRun(t, '--dry-run', 'deploy');
+    const result = dryRun(t, ['--dry-run', 'deploy']);
     t.equal(result.status, 0);
     t.equal(result.ran, '', 'neither az nor curl was called');
     const deployment = (name: string, parameters: string) =>
@@ -135,27 +204,108 @@ t.test(
       '+ az provider register --namespace Microsoft.ContainerRegistry --wait',
       '+ az group create --name energy-demo --location francecentral --output none',
       `${deployment('seattle-energy-infra', 'appName=seattle-energy deployApp=false')}registryName.value --output tsv`,
-      '+ az acr build --registry <registry-name> --image seattle-energy:1a2b3c --file Dockerfile .',
-      `${deployment('seattle-energy-app', 'appName=seattle-energy deployApp=true image=seattle-energy:1a2b3c registryName=<registry-name>')}url.value --output tsv`,
+      "+ az acr build --registry '<registry-name>' --image seattle-energy:1a2b3c --file Dockerfile .",
+      `${deployment('seattle-energy-app', "appName=seattle-energy deployApp=true image=seattle-energy:1a2b3c 'registryName=<registry-name>' cpu=0.5 minReplicas=0 logLevel=info")}url.value --output tsv`,
     ]);
     t.same(result.stdout.trimEnd().split('\n'), ['API:  <url>', 'Docs: <url>/docs']);
   },
 );
 
+t.test(
+  'every printed line of a dry run pastes as the same words (placeholders quoted, not redirections)',
+  async (t) => {
+    const result = dryRun(t, ['--dry-run', 'deploy'], { REGISTRY_NAME: 'energy registry' });
+    t.equal(result.status, 0);
+    const lines = result.stderr.trimEnd().split('\n');
+    t.ok(
+      lines.some((line) => line.includes("'registryName=energy registry'")),
+      'a value with a space is quoted',
+    );
+    for (const line of lines) {
+      // The line pasted into a shell, with printf as the command: a redirection would fail or eat its word.
+      const words = spawnSync('bash', ['-c', `printf '%s\\0' ${line.slice(2)}`], { encoding: 'utf8' });
+      t.equal(words.status, 0, line);
+      for (const [placeholder] of line.matchAll(/<[a-z-]+>/g)) {
+        t.ok(
+          words.stdout.split('\0').some((word) => word.includes(placeholder)),
+          `${placeholder} stays a word of: ${line}`,
+        );
+      }
+    }
+  },
+);
+
+t.test('IMAGE_BUILD=local builds the image here and pushes it when the registry may not build', async (t) => {
+  const result = dryRun(t, ['--dry-run', 'deploy'], { IMAGE_BUILD: 'local' });
+  t.equal(result.status, 0);
+  t.equal(result.ran, '', 'neither az, docker nor curl was called');
+  const lines = result.stderr.trimEnd().split('\n');
+  t.same(lines.slice(6, 10), [
+    "+ az acr show --name '<registry-name>' --query loginServer --output tsv",
+    "+ docker build --tag '<registry-server>/seattle-energy:1a2b3c' --file Dockerfile .",
+    "+ az acr login --name '<registry-name>'",
+    "+ docker push '<registry-server>/seattle-energy:1a2b3c'",
+  ]);
+  t.notOk(
+    lines.some((line) => line.includes('az acr build')),
+    'no az acr build',
+  );
+});
+
+t.test('settings Azure would refuse stop the script before anything runs', async (t) => {
+  for (const [env, message] of [
+    [{ APP_NAME: 'Seattle-Energy' }, /APP_NAME must be/],
+    [{ APP_NAME: 'energy-' }, /APP_NAME must be/],
+    [{ CPU: '0.6' }, /CPU must be one of/],
+    [{ LOG_LEVEL: 'verbose' }, /LOG_LEVEL must be one of/],
+    [{ MIN_REPLICAS: 'none' }, /MIN_REPLICAS must be/],
+    [{ IMAGE_BUILD: 'podman' }, /IMAGE_BUILD must be/],
+  ] as const) {
+    const result = dryRun(t, ['--dry-run', 'deploy'], env);
+    t.equal(result.status, 2, JSON.stringify(env));
+    t.match(result.stderr, message);
+    t.notMatch(result.stderr, /^\+ /m, 'nothing printed as run');
+  }
+  const settings = dryRun(t, ['--dry-run', 'deploy'], { CPU: '1', MIN_REPLICAS: '1', LOG_LEVEL: 'warn' });
+  t.match(settings.stderr, / cpu=1 minReplicas=1 logLevel=warn /, 'accepted settings reach the template');
+});
+
+t.test('restart --dry-run restarts the active revision', async (t) => {
+  const result = dryRun(t, ['restart', '--dry-run']);
+  t.equal(result.status, 0);
+  t.equal(result.ran, '');
+  t.same(result.stderr.trimEnd().split('\n'), [
+    '+ az containerapp show --name seattle-energy --resource-group energy-demo --query properties.latestRevisionName --output tsv',
+    "+ az containerapp revision restart --name seattle-energy --resource-group energy-demo --revision '<revision>'",
+  ]);
+});
+
+t.test('no array expansion that bash 3.2 aborts on under set -u when the array is empty', async (t) => {
+  const script = readFileSync(join(root, 'deploy/azure/deploy.sh'), 'utf8');
+  const arrays = [...script.matchAll(/^\s*(\w+)=\(\)$/gm)].map(([, name]) => name ?? '');
+  t.ok(arrays.includes('registry_parameter'), 'the arrays that may stay empty are found');
+  for (const name of arrays) {
+    const bare = script
+      .split('\n')
+      .filter((line) => line.includes(`"\${${name}[@]}"`) && !line.includes(`\${${name}[@]+`));
+    t.same(bare, [], `${name} is expanded only as \${${name}[@]+"\${${name}[@]}"}`);
+  }
+});
+
 t.test('query --dry-run reads the URL from the deployment and posts the example building', async (t) => {
-  const result = dryRun(t, 'query', '--dry-run');
+  const result = dryRun(t, ['query', '--dry-run']);
   t.equal(result.status, 0);
   t.equal(result.ran, '');
   t.same(result.stderr.trimEnd().split('\n'), [
     '+ az deployment group show --resource-group energy-demo --name seattle-energy-app --query properties.outputs.url.value --output tsv',
-    "+ curl --fail-with-body --silent --show-error --retry 5 --retry-delay 3 --retry-all-errors --request POST <url>/v1/predict --header 'content-type: application/json' --data @deploy/azure/example-building.json",
+    "+ curl --fail-with-body --silent --show-error --retry 5 --retry-delay 3 --retry-all-errors --request POST '<url>/v1/predict' --header 'content-type: application/json' --data @deploy/azure/example-building.json",
   ]);
   const example: unknown = JSON.parse(readFileSync(join(root, 'deploy/azure/example-building.json'), 'utf8'));
   t.same(example, exampleBuilding, "the example is the schema's example building");
 });
 
 t.test('teardown --dry-run prints the resource group deletion', async (t) => {
-  const result = dryRun(t, '--dry-run', 'teardown');
+  const result = dryRun(t, ['--dry-run', 'teardown']);
   t.equal(result.status, 0);
   t.equal(result.ran, '');
   t.same(result.stderr.trimEnd().split('\n'), ['+ az group delete --name energy-demo --yes --no-wait']);
@@ -163,7 +313,7 @@ t.test('teardown --dry-run prints the resource group deletion', async (t) => {
 
 t.test('an unknown or missing command is a usage error', async (t) => {
   for (const args of [[], ['--dry-run'], ['--dry-run', 'launch'], ['deploy', 'teardown']]) {
-    const result = dryRun(t, ...args);
+    const result = dryRun(t, args);
     t.equal(result.status, 2, `deploy.sh ${args.join(' ')}`);
     t.equal(result.ran, '');
   }

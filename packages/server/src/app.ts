@@ -18,7 +18,7 @@ import { lazyBuildingRecords, type BuildingRecords } from './buildings/building-
 import { registerBatchRoutes } from './routes/batch.js';
 import { registerBuildingRoutes } from './routes/buildings.js';
 import { registerDocsRoutes } from './routes/docs.js';
-import { registerHealthRoutes } from './routes/health.js';
+import { registerHealthRoutes, registerMetricsRoute } from './routes/health.js';
 import { registerInferenceProtocolRoutes } from './routes/inference-protocol.js';
 import { registerInferenceProtocolInferRoutes } from './routes/inference-protocol-infer.js';
 import { registerModelRoutes } from './routes/models.js';
@@ -47,6 +47,8 @@ export interface AppDeps {
 export interface ServerApp {
   readonly app: Koa<RequestState>;
   readonly router: Router<RequestState>;
+  /** `GET /metrics` alone, to serve on `config.metricsPort` when one is set. */
+  readonly metricsApp?: Koa<RequestState>;
   /** Builds now what the first request would otherwise build (the building's field types). */
   readonly warm: () => void;
 }
@@ -111,5 +113,14 @@ export function createApp(deps: AppDeps): ServerApp {
   }
   app.use(router.routes());
   app.use(fallback(router, publicFiles(dir)));
-  return { app, router, warm: () => void context.buildingFields };
+  let metricsApp: Koa<RequestState> | undefined;
+  if (deps.config.metricsPort !== undefined) {
+    metricsApp = new Koa<RequestState>({ proxy: false });
+    metricsApp.silent = true;
+    const metricsRouter = new Router<RequestState>({ strict: true });
+    registerMetricsRoute(metricsRouter, context);
+    metricsApp.use(errorHandler({ logger: deps.logger }));
+    metricsApp.use(metricsRouter.routes());
+  }
+  return { app, router, warm: () => void context.buildingFields, ...(metricsApp ? { metricsApp } : {}) };
 }

@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 /** Everything the server can be configured with; every field has a documented default (README, "Configuration"). */
 export interface ServerConfig {
   readonly port: number;
+  /** When set, `/metrics` is served on this port only (one the public ingress does not expose), not on `port`. */
+  readonly metricsPort?: number;
   readonly host: string;
   readonly modelsDir: string;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -124,8 +126,17 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, fl
       throw new ConfigError(`CORS_ORIGINS entries must be origins like https://example.org, got "${origin}"`);
     }
   }
+  const port = integer('PORT', flags.port ?? env['PORT'], 3000, 0, 65535);
+  const metricsPort =
+    env['METRICS_PORT'] === undefined || env['METRICS_PORT'].trim() === ''
+      ? undefined
+      : integer('METRICS_PORT', env['METRICS_PORT'], 0, 1, 65535);
+  if (metricsPort !== undefined && metricsPort === port) {
+    throw new ConfigError(`METRICS_PORT must differ from PORT (${port}): metrics are kept off the public port`);
+  }
   return {
-    port: integer('PORT', flags.port ?? env['PORT'], 3000, 0, 65535),
+    port,
+    ...(metricsPort === undefined ? {} : { metricsPort }),
     host: flags.host ?? env['HOST'] ?? '0.0.0.0',
     modelsDir: resolve(flags.modelsDir ?? env['MODELS_DIR'] ?? defaultModelsDir),
     logLevel: logLevel as ServerConfig['logLevel'],

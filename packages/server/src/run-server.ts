@@ -1,4 +1,5 @@
 import cluster from 'node:cluster';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import { createApp } from './app.js';
 import { joinClusterMetrics } from './cluster-metrics.js';
@@ -11,10 +12,19 @@ import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type ServerMetrics } from './metrics.js';
 import { ModelRegistry } from './model-registry.js';
 
-/** A serving process: the HTTP server (and the gRPC one when GRPC_PORT is set), its registry and a graceful stop. */
+/** Koa's request handler as node:http calls it (Koa settles its own promise: errors are answered, not thrown). */
+function handlerOf(app: { callback(): (req: IncomingMessage, res: ServerResponse) => Promise<void> }) {
+  const handle = app.callback();
+  return (req: IncomingMessage, res: ServerResponse): void => void handle(req, res);
+}
+
+/** A serving process: the HTTP server (and the gRPC one when GRPC_PORT is set, the metrics one when METRICS_PORT is),
+ * its registry and a graceful stop. */
 export interface ServerProcess {
   readonly running: RunningServer;
   readonly grpc: RunningGrpcServer | undefined;
+  /** The metrics server, when `config.metricsPort` is set. */
+  readonly metricsServer?: RunningServer;
   readonly registry: ModelRegistry;
   readonly logger: Logger;
   readonly metrics: ServerMetrics;
@@ -43,7 +53,7 @@ export async function runServer(
   const metrics = options.metrics ?? createMetrics();
   const registry = new ModelRegistry();
   const clusterMetrics = cluster.isWorker ? joinClusterMetrics(metrics.registry) : undefined;
-  const { app, warm } = createApp({
+  const { app, warm, metricsApp } = createApp({
     registry,
     schema,
     config,
@@ -72,8 +82,15 @@ export async function runServer(
   // connections to every listening worker, so one that listened while loading (a replacement after a crash, a
   // --reload generation) would answer 503 to requests its ready siblings could serve.
   if (cluster.isWorker) await loaded;
-  const running = await startHttpServer(app.callback(), config, logger);
-  logger.info({ host: config.host, port: running.port }, 'listening');
+  const running = await startHttpServer(handlerOf(app), config, logger);
+  const metricsServer =
+    metricsApp === undefined
+      ? undefined
+      : await startHttpServer(handlerOf(metricsApp), { ...config, port: config.metricsPort ?? 0 }, logger);
+  logger.info(
+    { host: config.host, port: running.port, ...(metricsServer ? { metricsPort: metricsServer.port } : {}) },
+    'listening',
+  );
   // gRPC answers from the same registry (readiness, draining) and is loaded only when asked for: the proto parser
   // costs start-up time that a REST-only server does not pay.
   let grpc: RunningGrpcServer | undefined;
@@ -90,11 +107,11 @@ export async function runServer(
     stopping ??= (async () => {
       registry.drain();
       logger.info({ timeoutMs: config.shutdownTimeoutMs }, 'shutting down: finishing in-flight requests');
-      await Promise.all([running.close(), grpc?.close()]);
+      await Promise.all([running.close(), grpc?.close(), metricsServer?.close()]);
       logger.info('server closed');
       await new Promise<void>((resolve) => logger.flush(() => resolve()));
     })();
     return stopping;
   };
-  return { running, grpc, registry, logger, metrics, loaded, stop };
+  return { running, grpc, ...(metricsServer ? { metricsServer } : {}), registry, logger, metrics, loaded, stop };
 }

@@ -16,7 +16,7 @@ function notReadyDetail(state: string): string {
  * registerHealthRoutes(router, context);
  */
 export function registerHealthRoutes(router: ApiRouter, context: RouteContext): void {
-  const { registry, metrics } = context;
+  const { registry } = context;
   const started = Date.now();
 
   /**
@@ -104,6 +104,17 @@ export function registerHealthRoutes(router: ApiRouter, context: RouteContext): 
    *           text/plain:
    *             schema: { type: string }
    */
+  // With METRICS_PORT set, /metrics is served on that port only (registerMetricsRoute on the metrics app).
+  if (context.config.metricsPort === undefined) registerMetricsRoute(router, context);
+}
+
+/**
+ * Registers `GET /metrics` (the Prometheus text of this process, or of every worker of a cluster).
+ *
+ * @example
+ * registerMetricsRoute(metricsRouter, context);
+ */
+export function registerMetricsRoute(router: ApiRouter, context: RouteContext): void {
   router.get('/metrics', async (ctx) => {
     ctx.set('cache-control', 'no-store');
     let text: string | undefined;
@@ -114,7 +125,7 @@ export function registerHealthRoutes(router: ApiRouter, context: RouteContext): 
         context.logger.warn({ err: error }, "cluster metrics unavailable; answering this worker's own");
       }
     }
-    ctx.body = text ?? (await metrics.registry.metrics());
-    ctx.type = metrics.registry.contentType;
+    ctx.body = text ?? (await context.metrics.registry.metrics());
+    ctx.type = context.metrics.registry.contentType;
   });
 }
