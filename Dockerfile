@@ -33,11 +33,10 @@ RUN node node_modules/typescript/bin/tsc -b \
 COPY models /app/models
 # Node's module compile cache: the bundled server started once, as the `node` user (the cache is kept per user id),
 # so that a new container reads V8's compiled code instead of compiling the bundle again; then made read-only.
-ENV NODE_COMPILE_CACHE=/app/.node-compile-cache
-RUN install -d -o node -g node "$NODE_COMPILE_CACHE" \
+RUN install -d -o node -g node /app/.node-compile-cache \
  && MODELS_DIR=/app/models node packages/server/scripts/prime-compile-cache.mjs /app/dist/serve.bundle.js \
-      "$(id -u node)" "$(id -g node)" \
- && chown -R root:root "$NODE_COMPILE_CACHE" && chmod -R a+rX,go-w "$NODE_COMPILE_CACHE"
+      /app/.node-compile-cache "$(id -u node)" "$(id -g node)" \
+ && chown -R root:root /app/.node-compile-cache && chmod -R a+rX,go-w /app/.node-compile-cache
 
 # Runtime stage: the official slim image, the deployed server and the models, run as the image's `node` user.
 FROM node:${NODE_VERSION}-bookworm-slim

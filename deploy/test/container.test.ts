@@ -90,7 +90,7 @@ t.test('builds the Dockerfile unchanged with buildah on the stand-in base', asyn
   };
   config = inspected.Docker.config;
   const nodeVersion = /^ARG NODE_VERSION=(.+)$/m.exec(readFileSync(join(root, 'Dockerfile'), 'utf8'))?.[1];
-  t.same(config.Cmd, ['node', '/app/dist/serve.js'], 'CMD starts the server');
+  t.same(config.Cmd, ['node', '--max-semi-space-size=1', '/app/dist/serve.bundle.js'], 'CMD starts the bundled server');
   t.equal(config.User, 'node', 'USER node');
   t.equal(config.WorkingDir, '/app', 'WORKDIR /app');
   t.same(Object.keys(config.ExposedPorts), ['3000/tcp'], 'EXPOSE 3000');
@@ -98,6 +98,11 @@ t.test('builds the Dockerfile unchanged with buildah on the stand-in base', asyn
   t.same(config.Healthcheck?.Test.slice(0, 2), ['CMD', 'node'], 'health check by node itself, no curl');
   t.ok(config.Env.includes('MODELS_DIR=/app/models'), 'MODELS_DIR=/app/models');
   t.ok(config.Env.includes(`NODE_VERSION=${nodeVersion}`), 'built on the base the Dockerfile pins');
+  t.match(nodeVersion, /^24\.\d+\.\d+$/, 'Node.js 24 LTS, pinned by exact version');
+  t.ok(
+    config.Env.includes('NODE_COMPILE_CACHE=/app/.node-compile-cache'),
+    "Node's compile cache is read from the image",
+  );
 
   // Sizes: podman lists the history newest first; the base's entries are the oldest ones.
   const history = async (image: string) =>
@@ -126,8 +131,25 @@ t.test('the image holds the server, its production dependencies and the models, 
     JSON.parse(await buildahOut('run', '--isolation', 'chroot', container, '--', 'node', '-e', script)) as string[];
   t.same(
     await list('console.log(JSON.stringify(require("fs").readdirSync("/app").sort()))'),
-    ['dist', 'models', 'node_modules', 'package.json', 'public'],
-    '/app holds the deployed server and the models only',
+    ['.node-compile-cache', 'data', 'dist', 'models', 'node_modules', 'package.json', 'public'],
+    '/app holds the deployed server, its compile cache and the models only',
+  );
+  t.equal(
+    (await list('console.log(JSON.stringify([process.version]))'))[0],
+    `v${/^ARG NODE_VERSION=(.+)$/m.exec(readFileSync(join(root, 'Dockerfile'), 'utf8'))?.[1]}`,
+    'the image runs the Node.js the Dockerfile pins',
+  );
+  // Kept per user id: filled as the `node` user (uid 1000) who runs the server, read-only to it.
+  const cache = await list(`const fs = require("fs"); const dir = "/app/.node-compile-cache";
+    console.log(JSON.stringify(fs.readdirSync(dir, { recursive: true }).map((name) => {
+      const s = fs.statSync(dir + "/" + name); return name + " " + s.uid + " " + (s.mode & 0o777).toString(8); })))`);
+  t.ok(
+    cache.some((entry) => /^v24\.[\d.]+-x64-\w+-1000\/\w+ 0 644$/.test(entry)),
+    `a compile cache for uid 1000, owned by root (${cache.join('; ')})`,
+  );
+  t.notOk(
+    cache.some((entry) => !/ 0 (644|755)$/.test(entry)),
+    'nothing in it the node user could change',
   );
   const serverPackage = JSON.parse(readFileSync(join(root, 'packages/server/package.json'), 'utf8')) as {
     dependencies: Record<string, string>;
@@ -228,7 +250,7 @@ t.test('runs as uid 1000, answers a prediction as the library did, and stops cle
   t.equal((await fetch(`${base}/docs/swagger-ui-bundle.js`)).status, 200, 'Swagger UI is in the image');
 
   const server = descendants(child.pid ?? -1).find(
-    (pid) => cmdline(pid).join(' ').endsWith('/app/dist/serve.js') && !cmdline(pid)[0]?.includes('buildah'),
+    (pid) => cmdline(pid).join(' ').endsWith('/app/dist/serve.bundle.js') && !cmdline(pid)[0]?.includes('buildah'),
   );
   t.ok(server, 'server process found');
   if (server === undefined) return;

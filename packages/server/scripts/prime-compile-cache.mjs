@@ -3,13 +3,13 @@
 // as the user and from the path the image runs it (the cache is kept per user id and keyed by file path and content),
 // waits for /readyz 200, and stops it with SIGTERM so Node writes the cache. A container that starts from the image
 // then reads V8's compiled code instead of compiling the bundle again.
-// Usage (as root, in the image build): node prime-compile-cache.mjs <serve.bundle.js> <uid> <gid>
+// Usage (as root, in the image build): node prime-compile-cache.mjs <serve.bundle.js> <cache dir> [uid gid]
 import { spawn } from 'node:child_process';
 import { request } from 'node:http';
 
-const [serveFile, uid, gid] = process.argv.slice(2);
-if (serveFile === undefined || process.env.NODE_COMPILE_CACHE === undefined) {
-  throw new Error('usage: NODE_COMPILE_CACHE=<dir> node prime-compile-cache.mjs <serve.bundle.js> [uid gid]');
+const [serveFile, cacheDir, uid, gid] = process.argv.slice(2);
+if (serveFile === undefined || cacheDir === undefined) {
+  throw new Error('usage: node prime-compile-cache.mjs <serve.bundle.js> <cache dir> [uid gid]');
 }
 const port = 39_871;
 const status = () =>
@@ -23,7 +23,14 @@ const status = () =>
   });
 
 const child = spawn(process.execPath, [serveFile], {
-  env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', WORKERS: '1', LOG_LEVEL: 'warn' },
+  env: {
+    ...process.env,
+    NODE_COMPILE_CACHE: cacheDir,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    WORKERS: '1',
+    LOG_LEVEL: 'warn',
+  },
   stdio: ['ignore', 'inherit', 'inherit'],
   ...(uid === undefined ? {} : { uid: Number(uid), gid: Number(gid) }),
 });
