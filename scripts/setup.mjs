@@ -23,3 +23,5 @@ pnpm(['install', '--frozen-lockfile', '--reporter=append-only']);
 // Before the build: the server's index of the city's building records, from the 2016 file in fixtures/.
 run(process.execPath, [join(root, 'packages/server/scripts/build-building-index.mjs')]);
 run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-b']);
+// The one-file server the image runs (and the benchmarks measure): packages/server/dist/serve.bundle.js.
+run(process.execPath, [join(root, 'packages/server/scripts/bundle.mjs')]);

@@ -20,6 +20,9 @@ export const debianPackages = [
   'podman',
 ];
 
+// The server benchmark's peer (bench/peers/fastapi_app.py): FastAPI and uvicorn, as Debian ships them.
+export const benchPackages = ['python3-fastapi', 'python3-uvicorn', 'python3-xgboost'];
+
 function missingPackages(names) {
   return names.filter((name) => {
     try {

@@ -9,11 +9,15 @@ import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { imageNode, imageNodeVersion } from './node-lts.mjs';
 import { ensureDebianPackages } from './system-packages.mjs';
 import { testNeeds } from './test-needs.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const testHomes = ['packages/runtime', 'packages/schema', 'packages/server', 'deploy'];
+// Run again on the Node.js the image runs (the Dockerfile's pin, Node 24 LTS): the server and the deployment, so
+// that both the development line (this machine's Node, >= 20) and the production line are proved on every run.
+const imageNodeHomes = ['packages/server', 'deploy'];
 
 /** Runs a command, passing its output through line by line as it arrives; `onLine` sees every stdout line. */
 function run(command, args, cwd, onLine = () => {}) {
@@ -69,11 +73,17 @@ for (const [name, command, args] of unit ? [] : checks) {
 }
 
 const tap = join(root, 'node_modules/tap/dist/esm/run.mjs');
-for (const home of testHomes) {
+const runs = [
+  ...testHomes.map((home) => [process.execPath, home, '']),
+  // The full run only: the image's Node.js is fetched (about 30 MB) and the suites take as long again.
+  ...(unit ? [] : imageNodeHomes.map((home) => [imageNode(), home, ` on Node ${imageNodeVersion()}`])),
+];
+for (const [node, home, label] of runs) {
   const files = unit ? unitFiles(home) : [];
   if (unit && files.length === 0) continue;
-  console.log(`\n== ${home}${unit ? ` (${files.length} test files)` : ''}`);
-  const ok = await run(process.execPath, [tap, '--reporter=tap', ...files], join(root, home), (line) => {
+  console.log(`
+== ${home}${label}${unit ? ` (${files.length} test files)` : ''}`);
+  const ok = await run(node, [tap, '--reporter=tap', ...files], join(root, home), (line) => {
     if (/^ {4}ok \d+/.test(line)) passed++;
     else if (/^ {4}not ok \d+/.test(line)) failed++;
   });

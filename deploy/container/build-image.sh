@@ -29,7 +29,7 @@ fi
 
 previous="$("${buildah[@]}" inspect --type image --format '{{.FromImageID}}' "$tag" 2>/dev/null || true)"
 # --format docker: the OCI image format has no HEALTHCHECK, and buildah would drop it.
-"${buildah[@]}" bud --isolation chroot --pull=never --format docker "${mounts[@]}" \
+"${buildah[@]}" bud --isolation chroot --pull=never --layers --format docker "${mounts[@]}" \
   --file "$root/Dockerfile" --tag "$tag" "$root" >&2
 current="$("${buildah[@]}" inspect --type image --format '{{.FromImageID}}' "$tag")"
 # The image this tag named before is now unnamed: remove it so that repeated builds do not pile up in vfs storage.

@@ -131,7 +131,7 @@ t.test('the image holds the server, its production dependencies and the models, 
     JSON.parse(await buildahOut('run', '--isolation', 'chroot', container, '--', 'node', '-e', script)) as string[];
   t.same(
     await list('console.log(JSON.stringify(require("fs").readdirSync("/app").sort()))'),
-    ['.node-compile-cache', 'data', 'dist', 'models', 'node_modules', 'package.json', 'public'],
+    ['.node-compile-cache', 'data', 'dist', 'models', 'node_modules', 'package.json', 'protocol', 'public'],
     '/app holds the deployed server, its compile cache and the models only',
   );
   t.equal(
