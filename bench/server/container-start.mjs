@@ -81,9 +81,12 @@ async function timed(container, command, port) {
   }
   const ms = performance.now() - started;
   // The image's STOPSIGNAL to the server process.
-  for (const pid of descendants(child.pid)) {
-    if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('serve')) process.kill(pid, config.StopSignal);
-  }
+  const server = descendants(child.pid).find((pid) => {
+    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+    return args.at(-1) === config.Cmd.at(-1) && !args[0]?.includes('buildah');
+  });
+  if (server === undefined) throw new Error('server process not found');
+  process.kill(server, config.StopSignal);
   await exited;
   return ms;
 }
