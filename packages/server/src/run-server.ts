@@ -1,5 +1,4 @@
 import cluster from 'node:cluster';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import { createApp } from './app.js';
 import { joinClusterMetrics } from './cluster-metrics.js';
@@ -11,12 +10,6 @@ import { startHttpServer, type RunningServer } from './http-server.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type ServerMetrics } from './metrics.js';
 import { ModelRegistry } from './model-registry.js';
-
-/** Koa's request handler as node:http calls it (Koa settles its own promise: errors are answered, not thrown). */
-function handlerOf(app: { callback(): (req: IncomingMessage, res: ServerResponse) => Promise<void> }) {
-  const handle = app.callback();
-  return (req: IncomingMessage, res: ServerResponse): void => void handle(req, res);
-}
 
 /** A serving process: the HTTP server (and the gRPC one when GRPC_PORT is set, the metrics one when METRICS_PORT is),
  * its registry and a graceful stop. */
@@ -82,11 +75,11 @@ export async function runServer(
   // connections to every listening worker, so one that listened while loading (a replacement after a crash, a
   // --reload generation) would answer 503 to requests its ready siblings could serve.
   if (cluster.isWorker) await loaded;
-  const running = await startHttpServer(handlerOf(app), config, logger);
+  const running = await startHttpServer(app.callback(), config, logger);
   const metricsServer =
     metricsApp === undefined
       ? undefined
-      : await startHttpServer(handlerOf(metricsApp), { ...config, port: config.metricsPort ?? 0 }, logger);
+      : await startHttpServer(metricsApp.callback(), { ...config, port: config.metricsPort ?? 0 }, logger);
   logger.info(
     { host: config.host, port: running.port, ...(metricsServer ? { metricsPort: metricsServer.port } : {}) },
     'listening',
