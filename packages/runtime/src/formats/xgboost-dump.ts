@@ -8,7 +8,7 @@ import { EnsembleBuilder } from '../ensemble-builder.js';
 import type { TreeEnsemble } from '../ensemble.js';
 import { modelError } from '../errors.js';
 import { refuseUnknownFields } from './json-fields.js';
-import { xgboostObjective } from './xgboost-objective.js';
+import { xgboostMetadata, xgboostObjective } from './xgboost-objective.js';
 
 const f32 = Math.fround;
 
@@ -125,21 +125,15 @@ export function parseXgboostDump(source: unknown, options: XgboostDumpOptions = 
   if (names !== undefined && names.length !== numFeatures) {
     throw modelError('MODEL_OPTIONS_INVALID', `${names.length} feature names for ${numFeatures} features`);
   }
-  return builder.build({
-    format: 'xgboost-dump',
-    rules: 'xgboost',
-    inputPrecision: 'float32',
-    accumulation: 'float32',
-    numFeatures,
-    featureNames: names !== undefined ? [...names] : Array.from({ length: numFeatures }, (_, j) => `f${j}`),
-    numOutputs,
-    predictionWidth: objective.predictionWidth,
-    objective: objectiveName,
-    baseMargin: objective.baseMargin,
-    marginDivisor: 0,
-    transform: objective.transform,
-    treesPerIteration: numOutputs * parallel,
-  });
+  return builder.build(
+    xgboostMetadata(objectiveName, objective, {
+      format: 'xgboost-dump',
+      numFeatures,
+      featureNames: names !== undefined ? [...names] : Array.from({ length: numFeatures }, (_, j) => `f${j}`),
+      numOutputs,
+      treesPerIteration: numOutputs * parallel,
+    }),
+  );
 }
 
 function parseTreeString(text: string, t: number): unknown {

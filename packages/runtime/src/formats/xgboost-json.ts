@@ -7,7 +7,7 @@ import { EnsembleBuilder } from '../ensemble-builder.js';
 import type { TreeEnsemble } from '../ensemble.js';
 import { modelError } from '../errors.js';
 import { refuseUnknownFields } from './json-fields.js';
-import { xgboostObjective } from './xgboost-objective.js';
+import { xgboostMetadata, xgboostObjective } from './xgboost-objective.js';
 
 type Json = Record<string, unknown>;
 
@@ -130,19 +130,13 @@ export function parseXgboostJson(source: unknown): TreeEnsemble {
   const attributes = (learner['attributes'] ?? {}) as Json;
   const bestIteration = attributes['best_score'] === undefined ? undefined : Number(attributes['best_iteration']);
   return builder.build({
-    format: 'xgboost-json',
-    rules: 'xgboost',
-    inputPrecision: 'float32',
-    accumulation: 'float32',
-    numFeatures,
-    featureNames,
-    numOutputs,
-    predictionWidth: objective.predictionWidth,
-    objective: objectiveName,
-    baseMargin: objective.baseMargin,
-    marginDivisor: 0,
-    transform: objective.transform,
-    treesPerIteration: numOutputs * parallelTrees,
+    ...xgboostMetadata(objectiveName, objective, {
+      format: 'xgboost-json',
+      numFeatures,
+      featureNames,
+      numOutputs,
+      treesPerIteration: numOutputs * parallelTrees,
+    }),
     ...(bestIteration !== undefined && Number.isInteger(bestIteration) ? { bestIteration } : {}),
   });
 }

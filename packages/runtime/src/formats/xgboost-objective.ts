@@ -4,6 +4,7 @@
  * bit for bit and transformed outputs within 1 float32 ulp (V8's Math.exp rounded to float32 may differ from expf by
  * one ulp).
  */
+import type { EnsembleMetadata } from '../ensemble-builder.js';
 import type { OutputTransform } from '../ensemble.js';
 import { modelError } from '../errors.js';
 
@@ -151,3 +152,25 @@ const TRANSFORMS: Readonly<Record<Transform, OutputTransform>> = {
     out[0] = best;
   },
 };
+
+/**
+ * The metadata every XGBoost form shares: XGBoost's split rules, float32 inputs and sums, and the objective's base
+ * margin and transform; the loader gives what its file says.
+ */
+export function xgboostMetadata(
+  objectiveName: string,
+  objective: XgboostObjective,
+  model: Pick<EnsembleMetadata, 'format' | 'numFeatures' | 'featureNames' | 'numOutputs' | 'treesPerIteration'>,
+): EnsembleMetadata {
+  return {
+    ...model,
+    rules: 'xgboost',
+    inputPrecision: 'float32',
+    accumulation: 'float32',
+    predictionWidth: objective.predictionWidth,
+    objective: objectiveName,
+    baseMargin: objective.baseMargin,
+    marginDivisor: 0,
+    transform: objective.transform,
+  };
+}
