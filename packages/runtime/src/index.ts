@@ -11,8 +11,6 @@ export type { EvaluatorForm } from './evaluators/evaluator.js';
 export { TreeModelError, ERROR_CODES } from './errors.js';
 export type { TreeModelErrorCode } from './errors.js';
 export type { XgboostDumpOptions } from './formats/xgboost-dump.js';
-export type { TreeEnsemble, ModelFormat, SplitRules, NodeArrays, CategorySets, OutputTransform } from './ensemble.js';
+// An ensemble's parts are reachable by name from it (`TreeEnsemble['nodes']`); SplitRules is exported for validateEnsemble.
+export type { TreeEnsemble, SplitRules } from './ensemble.js';
 export { validateEnsemble } from './validate.js';
-
-/** The package's npm name. */
-export const packageName = '@seattle-energy/runtime';

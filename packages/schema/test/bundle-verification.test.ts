@@ -1,7 +1,8 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import t from 'tap';
-import { BundleError, CHECKSUMS_FILE, loadBundle, loadModelStore, sha256File, writeChecksums } from '../src/index.js';
+import { sha256File } from '../src/bundle/load-bundle.js';
+import { BundleError, CHECKSUMS_FILE, loadBundle, loadModelStore, writeChecksums } from '../src/index.js';
 import { copyModels } from './helpers/bundles.js';
 
 const { dir, done } = await copyModels();
