@@ -58,6 +58,16 @@ export interface CategorySets {
   readonly bits: Uint32Array;
 }
 
+/**
+ * A linear model added to the margin (XGBoost `gblinear`): output k gains weights[f * numOutputs + k] * x_f for every
+ * present feature f, each product and each addition rounded to the ensemble's accumulation precision, after the base
+ * margin (which holds the linear model's bias). Missing features add nothing and contribute 0.
+ */
+export interface LinearTerm {
+  /** Feature-major: numFeatures x numOutputs. */
+  readonly weights: Float64Array;
+}
+
 /** Turns the margins of one row (`numOutputs` values) into the library's prediction (`predictionWidth` values). */
 export type OutputTransform = (margin: Float64Array, out: Float64Array) => void;
 
@@ -105,4 +115,6 @@ export interface TreeEnsemble {
   readonly treesPerIteration?: number;
   /** Best iteration recorded by early stopping (0-based), when the file holds one. */
   readonly bestIteration?: number;
+  /** A linear model added to the trees' margin (XGBoost gblinear, whose ensembles hold no tree). */
+  readonly linear?: LinearTerm;
 }

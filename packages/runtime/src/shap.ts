@@ -7,6 +7,7 @@
  */
 import type { TreeEnsemble } from './ensemble.js';
 import { nextNode } from './evaluators/interpreter.js';
+import { addLinearContributions } from './linear/linear-term.js';
 import { splitRule, type SplitRule } from './split-rules/index.js';
 
 /**
@@ -70,6 +71,7 @@ export class TreeShap {
       this.recurse(x, at, phi, base, root, 0, 0, 1, 1, -1);
     }
     for (let k = 0; k < numOutputs; k++) phi[phiOffset + k * stride + numFeatures]! += baseMargin[k]!;
+    addLinearContributions(this.ensemble, x, at, phi, phiOffset);
   }
 
   /** Fills `mean` below `root` (iterative post-order) and returns the tree's depth. */

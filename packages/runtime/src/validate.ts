@@ -42,6 +42,16 @@ export function validateEnsemble(ensemble: TreeEnsemble): void {
   for (const margin of ensemble.baseMargin) {
     if (!Number.isFinite(margin)) throw modelError('MODEL_VALUE_NOT_FINITE', `base margin ${margin}`);
   }
+  const linear = ensemble.linear?.weights;
+  if (linear !== undefined && linear.length !== numFeatures * numOutputs) {
+    throw modelError(
+      'MODEL_TRUNCATED',
+      `${linear.length} linear weights for ${numFeatures} features x ${numOutputs} outputs`,
+    );
+  }
+  for (const weight of linear ?? []) {
+    if (!Number.isFinite(weight)) throw modelError('MODEL_VALUE_NOT_FINITE', `linear weight ${weight}`);
+  }
   if (ensemble.treeRoot.length !== ensemble.treeOutput.length) {
     throw modelError(
       'MODEL_TRUNCATED',

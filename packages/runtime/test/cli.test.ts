@@ -52,6 +52,9 @@ for (const [version, name, file] of [
   ['generated', 'multi_target_3', 'model.ubj'],
   ['generated-3.4.1', 'reg_quantileerror_3_alphas', 'model.ubj'],
   ['generated-3.4.1', 'reg_expectileerror', 'model.json'],
+  ['generated', 'gblinear_reg_squarederror', 'model.json'],
+  ['generated', 'gblinear_multi_softprob', 'model.ubj'],
+  ['generated-3.4.1', 'gblinear', 'model.ubj'],
 ] as const) {
   t.test(`${version}/${name}/${file}: margin, prediction and contrib through the CLI`, (t) => {
     const dir = `xgboost/${version}/${name}`;

@@ -9,6 +9,7 @@
  * All three give the same bits (the fixture tests run every form that applies on every case).
  */
 import type { TreeEnsemble } from '../ensemble.js';
+import { withLinearTerm } from '../linear/linear-term.js';
 import type { EvaluatorForm, MarginEvaluator } from './evaluator.js';
 import { interpreter } from './interpreter.js';
 import { codeGenerationAllowed } from './literal.js';
@@ -40,6 +41,10 @@ function generated(ensemble: TreeEnsemble, form: 'wasm' | 'nested'): MarginEvalu
  * ```
  */
 export function selectEvaluator(ensemble: TreeEnsemble, choice: EvaluatorChoice = 'auto'): MarginEvaluator {
+  return withLinearTerm(ensemble, selectTreeEvaluator(ensemble, choice));
+}
+
+function selectTreeEvaluator(ensemble: TreeEnsemble, choice: EvaluatorChoice): MarginEvaluator {
   if (choice === 'interpreted') return interpreter(ensemble);
   const forms = choice === 'wasm' || choice === 'nested' ? [choice] : (['wasm', 'nested'] as const);
   for (const form of forms) {

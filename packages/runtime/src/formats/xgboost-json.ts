@@ -1,5 +1,5 @@
 /**
- * XGBoost `Booster.save_model('*.json')` from 1.x, 2.x and 3.x: gbtree and dart (the 1.x/2.x `dart` wrapper or 3.x
+ * XGBoost `Booster.save_model('*.json')` from 1.x, 2.x and 3.x: gbtree, dart and gblinear (xgboost-gblinear.ts) (the 1.x/2.x `dart` wrapper or 3.x
  * `weight_drop` inside the gbtree model), num_parallel_tree, multi-class via `tree_info`, per-output base scores
  * (`"[5E-1,...]"`) and categorical partition splits. Split rules: see `xgboost` in ensemble.ts.
  */
@@ -7,6 +7,7 @@ import { EnsembleBuilder } from '../ensemble-builder.js';
 import type { TreeEnsemble } from '../ensemble.js';
 import { modelError } from '../errors.js';
 import { refuseUnknownFields } from './json-fields.js';
+import { parseXgboostGblinear } from './xgboost-gblinear.js';
 import { xgboostMetadata, xgboostObjective } from './xgboost-objective.js';
 
 type Json = Record<string, unknown>;
@@ -79,8 +80,24 @@ export function parseXgboostJson(source: unknown): TreeEnsemble {
   const baseScores = parseBaseScore(params['base_score']);
   const objective = xgboostObjective(objectiveName, numOutputs, baseScores, modelVersion(source));
 
+  const names = learner['feature_names'];
+  if (Array.isArray(names) && names.length > 0 && names.length !== numFeatures) {
+    throw modelError('MODEL_TRUNCATED', `${names.length} feature_names for num_feature ${numFeatures}`);
+  }
+  const featureNames =
+    Array.isArray(names) && names.length > 0
+      ? names.map(String)
+      : Array.from({ length: numFeatures }, (_, j) => `f${j}`);
+
   const booster = field(learner, 'gradient_booster', 'object') as Json;
   const boosterName = field(booster, 'name', 'string') as string;
+  if (boosterName === 'gblinear') {
+    const metadata = { format: 'xgboost-json', numFeatures, featureNames, numOutputs } as const;
+    return parseXgboostGblinear(
+      field(booster, 'model', 'object') as Json,
+      xgboostMetadata(objectiveName, objective, metadata),
+    );
+  }
   let model: Json;
   let weightDrop: unknown;
   if (boosterName === 'gbtree') {
@@ -92,7 +109,7 @@ export function parseXgboostJson(source: unknown): TreeEnsemble {
   } else {
     throw modelError(
       'MODEL_FEATURE_UNSUPPORTED',
-      `XGBoost booster ${JSON.stringify(boosterName)} has no trees to evaluate`,
+      `XGBoost booster ${JSON.stringify(boosterName)} is not gbtree, dart or gblinear`,
     );
   }
   refuseUnknownFields(model, GBTREE_FIELDS, 'XGBoost gbtree model');
@@ -119,14 +136,6 @@ export function parseXgboostJson(source: unknown): TreeEnsemble {
     addTree(builder, object(trees[t], `tree ${t}`), t, output, weight, numOutputs);
   }
 
-  const names = learner['feature_names'];
-  if (Array.isArray(names) && names.length > 0 && names.length !== numFeatures) {
-    throw modelError('MODEL_TRUNCATED', `${names.length} feature_names for num_feature ${numFeatures}`);
-  }
-  const featureNames =
-    Array.isArray(names) && names.length > 0
-      ? names.map(String)
-      : Array.from({ length: numFeatures }, (_, j) => `f${j}`);
   const attributes = (learner['attributes'] ?? {}) as Json;
   const bestIteration = attributes['best_score'] === undefined ? undefined : Number(attributes['best_iteration']);
   return builder.build({
