@@ -54,7 +54,7 @@ export interface ServerApp {
 }
 
 /**
- * Builds the Koa application from injected parts; it never listens (see `startServer`).
+ * Builds the Koa application from injected parts; it never listens (`runServer` does, and `examples/embed.ts`).
  * Order: lingering close (an answer decided before the whole body arrived drains the rest, nginx-like) -> observe
  * (request id, log line, metrics) -> the protocol's `error` member on /v2 problems -> the one error middleware ->
  * security headers -> CORS (only if origins are configured) -> routes -> 405/404 fallback.
