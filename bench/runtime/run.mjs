@@ -2,7 +2,8 @@
 // Runtime benchmark (`npm run bench:runtime`): this runtime (WebAssembly, generated JavaScript, interpreter) against
 // XGBoost's native predictor (Debian's python3-xgboost, nthread=1, inplace_predict), onnxruntime-node (1 thread and
 // default threads) and onnxruntime-web (WebAssembly, 1 thread) on the same models converted to ONNX, and a JavaScript
-// peer (xgboost-scorer), on the same rows, in one run. Engines alternate over ROUNDS rounds; each ratio is taken
+// peer (xgboost-scorer), on the same rows, in one run; and scikit-learn's own predict (n_jobs=1) on scikit-learn
+// models fitted to the Seattle data and exported for this runtime (sklearn-peer.mjs). Engines alternate over ROUNDS rounds; each ratio is taken
 // within a round, and the table gives the median ratio and its spread. Outputs are checked in the same run: ours
 // against XGBoost's bit for bit, ONNX Runtime's against XGBoost's within float32 summation error.
 import { spawnSync } from 'node:child_process';
@@ -14,8 +15,9 @@ import { gunzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import { ensureDebianPackages } from '../../scripts/system-packages.mjs';
 
-// The Python peers: XGBoost's native predictor and the ONNX converter.
-ensureDebianPackages(['python3-xgboost', 'python3-onnx']);
+// The Python peers: XGBoost's and scikit-learn's native predictors and the ONNX converter.
+ensureDebianPackages(['python3-xgboost', 'python3-onnx', 'python3-sklearn', 'python3-pandas']);
+const { lightgbmAvailable, prepareSklearnCases, sklearnMismatches, timeSklearn } = await import('./sklearn-peer.mjs');
 const { convertToOnnx, onnxSessions, onnxVersions } = await import('./onnx-peers.mjs');
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -99,6 +101,16 @@ await addCase(
 );
 const deepDir = join(root, 'fixtures/xgboost/1.7.4/deep_depth12');
 await addCase('deep_depth12 (150 trees, depth 12)', deepDir, fixtureRows(deepDir));
+const seattleCase = cases.find((c) => c.dump);
+const sklearn = prepareSklearnCases({
+  root,
+  work,
+  values: seattleCase.values,
+  columns: seattleCase.columns,
+  parseModel,
+  TreeModel,
+});
+const sklearnRounds = sklearn.cases.map(() => ({ runtime: [], native: [], interpreted: [] }));
 
 // ---- XGBoost native, in a child python process timing the same rows
 const request = {
@@ -182,6 +194,14 @@ for (let round = 0; round < ROUNDS; round++) {
         await perRow(async () => ((c.onnxMargins ??= {})[session.name] = await session.run(c.x32, ROWS))),
       );
     }
+  }
+  const sklearnTimes = timeSklearn({ root, work, cases: sklearn.cases, repeats: REPEATS, median });
+  for (const [i, c] of sklearn.cases.entries()) {
+    sklearnRounds[i].native.push(sklearnTimes[c.key]);
+    sklearnRounds[i].runtime.push(await perRow(() => (c.runtimeOut = c.model.predictBatch(c.rows, c.columns))));
+    sklearnRounds[i].interpreted.push(
+      await perRow(() => (c.interpretedOut = c.interpreted.predictBatch(c.rows, c.columns))),
+    );
   }
   process.stderr.write(`round ${round + 1}/${ROUNDS} done\n`);
 }
@@ -299,7 +319,7 @@ const cpuName = (readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(
 console.log(
   `\nruntime benchmark ${new Date().toISOString().slice(0, 16)}Z: ${cpuName}, ${availableParallelism()} cores, Node ${process.version}, ` +
     `XGBoost ${nativeInfo.xgboost_version}, onnxruntime-node ${onnxVersions.node}, onnxruntime-web ${onnxVersions.web}, ` +
-    `ONNX ${cases[0].converted.onnx_version}; ${ROWS} rows per batch, ${ROUNDS} rounds alternating engines, ${REPEATS} batches per engine per round`,
+    `ONNX ${cases[0].converted.onnx_version}, scikit-learn ${sklearn.version}; ${ROWS} rows per batch, ${ROUNDS} rounds alternating engines, ${REPEATS} batches per engine per round`,
 );
 console.log(`load average (1, 5, 15 min): ${fmtLoad(loadAtStart)} at start, ${fmtLoad(loadAtEnd)} at end`);
 if (loaded)
@@ -319,6 +339,17 @@ for (const [i, c] of cases.entries()) {
     ['interpreted', RUNTIME_ENGINES.interpreted],
     ...(r['xgboost-scorer'] ? [['xgboost-scorer', `xgboost-scorer (JavaScript, ${PEER_ROWS} rows)`]] : []),
   ];
+  printEngines(c.name, r, engines);
+}
+for (const [i, c] of sklearn.cases.entries()) {
+  const name = `${c.name}, Seattle fixture rows${c.fill_missing ? ' (missing as -1)' : ''}`;
+  printEngines(name, sklearnRounds[i], [
+    ['runtime', RUNTIME_ENGINES.runtime.replace('wasm', c.model.evaluatorForm)],
+    ['native', `scikit-learn ${sklearn.version} predict, 1 thread`],
+    ['interpreted', RUNTIME_ENGINES.interpreted],
+  ]);
+}
+function printEngines(name, r, engines) {
   for (const [key, label] of engines) {
     // Several threads: CPU time adds theirs up, so that engine is compared by wall time.
     const basis = key.includes('default threads') ? 'wall' : 'cpu';
@@ -329,7 +360,7 @@ for (const [i, c] of cases.entries()) {
         : `${median(ratios).toFixed(2)}x (${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)})${basis === 'wall' ? ', wall' : ''}`;
     const cpuTime = median(r[key].map((time) => time.cpu));
     const wallTime = median(r[key].map((time) => time.wall));
-    console.log(`| ${c.name} | ${label} | ${basis === 'cpu' ? us(cpuTime) : ''} | ${us(wallTime)} | ${spread} |`);
+    console.log(`| ${name} | ${label} | ${basis === 'cpu' ? us(cpuTime) : ''} | ${us(wallTime)} | ${spread} |`);
   }
 }
 
@@ -357,6 +388,16 @@ for (const c of cases) {
     );
   }
 }
+
+for (const c of sklearn.cases) {
+  const mismatches = sklearnMismatches(c);
+  console.log(
+    `- ${c.name}: this runtime (${c.model.evaluatorForm} and interpreter) vs scikit-learn predict: ${mismatches === 0 ? `bit for bit on all ${ROWS} rows` : `${mismatches} rows DIFFER`}`,
+  );
+}
+console.log(
+  `- LightGBM native predict: ${lightgbmAvailable() ? 'available but not timed' : "peer unavailable (Python's lightgbm is not installed here; Debian does not package it)"}`,
+);
 
 console.log('\n| model | one row / small batch | p50 us per call | p50 us per row | p99 us per call |');
 console.log('|---|---|---:|---:|---:|');
