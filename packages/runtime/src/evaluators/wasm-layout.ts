@@ -142,28 +142,41 @@ export function heapLayout(ensemble: TreeEnsemble, depths: Int32Array): NodeLayo
       const reals = new Float32Array(buffer);
       const rule = splitRule(ensemble);
       const { nodes, numFeatures } = ensemble;
-      const stack: number[] = [];
+      // A typed stack of (node, slot, depth) triples: at most depth + 1 entries are open per level of the walk.
+      const stack = new Int32Array(3 * (MAX_HEAP_DEPTH + 2));
       const walk = emptyWalkSplit();
       for (let t = 0; t < trees; t++) {
         const depth = depths[t]!;
-        stack.push(ensemble.treeRoot[t]!, 0, 0);
-        while (stack.length > 0) {
-          const d = stack.pop()!;
-          const k = stack.pop()!;
-          const node = stack.pop()!;
+        const firstLeaf = (leaves[t]! >> 2) - (2 ** depth - 1);
+        const splits = split[t]! >> 2;
+        let top = 0;
+        stack[top++] = ensemble.treeRoot[t]!;
+        stack[top++] = 0;
+        stack[top++] = 0;
+        while (top > 0) {
+          const d = stack[--top]!;
+          const k = stack[--top]!;
+          const node = stack[--top]!;
           if (d === depth) {
-            reals[(leaves[t]! >> 2) + k - (2 ** depth - 1)] = nodes.value[node]!;
+            reals[firstLeaf + k] = nodes.value[node]!;
             continue;
           }
-          const at = (split[t]! >> 2) + 2 * k;
+          const at = splits + 2 * k;
           if (nodes.feature[node]! < 0 || !rule.walkSplit(nodes, node, numFeatures, walk)) {
             words[at] = 0;
             reals[at + 1] = NaN; // x >= NaN is false: always the first child
-            stack.push(node, 2 * k + 1, d + 1);
+            stack[top++] = node;
+            stack[top++] = 2 * k + 1;
+            stack[top++] = d + 1;
           } else {
             words[at] = 4 * walk.column;
             reals[at + 1] = walk.threshold;
-            stack.push(walk.ifFalse, 2 * k + 1, d + 1, walk.ifTrue, 2 * k + 2, d + 1);
+            stack[top++] = walk.ifFalse;
+            stack[top++] = 2 * k + 1;
+            stack[top++] = d + 1;
+            stack[top++] = walk.ifTrue;
+            stack[top++] = 2 * k + 2;
+            stack[top++] = d + 1;
           }
         }
       }
