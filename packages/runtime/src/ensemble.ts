@@ -115,6 +115,12 @@ export interface TreeEnsemble {
   readonly treesPerIteration?: number;
   /** Best iteration recorded by early stopping (0-based), when the file holds one. */
   readonly bestIteration?: number;
+  /**
+   * How the trees of one output combine: absent, they are summed; `min` / `max` (ONNX `aggregate_function`): the
+   * margin is the smallest / largest leaf value reached, 0 when no tree has a leaf for the output. A NaN leaf then
+   * means "no value for this output" and is skipped (ONNX leaves may weigh some outputs only).
+   */
+  readonly aggregation?: 'min' | 'max';
   /** A linear model added to the trees' margin (XGBoost gblinear, whose ensembles hold no tree). */
   readonly linear?: LinearTerm;
 }

@@ -3,6 +3,7 @@
  * chose at construction (evaluators/select.ts), and explains rows with TreeSHAP. Allocation-free per row.
  */
 import type { ModelFormat, TreeEnsemble } from './ensemble.js';
+import { modelError } from './errors.js';
 import type { EvaluatorForm, MarginEvaluator } from './evaluators/evaluator.js';
 import { prepareRows, type InputValue } from './evaluators/prepare.js';
 import { selectEvaluator, type EvaluatorChoice } from './evaluators/select.js';
@@ -203,6 +204,10 @@ export class TreeModel {
   }
 
   private explainer(): TreeShap {
+    if (this.ensemble.aggregation !== undefined) {
+      // TreeSHAP explains a sum of trees; a min or max of leaves has no such decomposition.
+      throw modelError('MODEL_FEATURE_UNSUPPORTED', `no contributions for ${this.ensemble.aggregation} aggregation`);
+    }
     this.shap ??= new TreeShap(this.ensemble);
     return this.shap;
   }

@@ -103,7 +103,8 @@ function checkNode(ensemble: TreeEnsemble, tree: number, node: number, numSets: 
       throw modelError('MODEL_FEATURE_OUT_OF_RANGE', `tree ${tree}, node ${node}: feature index ${feature}`);
     }
     const value = nodes.value[node]!;
-    if (!Number.isFinite(value))
+    // Under min / max aggregation a NaN leaf stands for "no value for this output" (ensemble.ts).
+    if (!Number.isFinite(value) && !(Number.isNaN(value) && ensemble.aggregation !== undefined))
       throw modelError('MODEL_VALUE_NOT_FINITE', `tree ${tree}, leaf ${node}: value ${value}`);
     return;
   }

@@ -28,7 +28,7 @@ async function onnxruntime(model: Uint8Array, rows: (number | null)[][], columns
 }
 
 t.test('the fixture set', async (t) => {
-  t.equal(cases.length, 21, 'twenty-one ONNX cases');
+  t.equal(cases.length, 25, 'twenty-five ONNX cases');
 });
 
 for (const name of cases) {
@@ -52,9 +52,20 @@ for (const name of cases) {
     }
     t.equal(beyondUlp, 0, `every output within 1 float32 ulp (${expected.length} outputs)`);
     // Sums and comparisons are exact; only the float32 exp / log / sqrt of the transforms may differ by an ulp.
-    if (/_none|_sum|_average|random_forest|extra_trees/.test(name)) t.equal(notExact, 0, 'bit for bit');
+    if (/_none|_sum|_average|_min|_max_|_max$|random_forest|extra_trees/.test(name))
+      t.equal(notExact, 0, 'bit for bit');
     else t.pass(`${notExact} of ${expected.length} outputs not bit for bit`);
 
+    if (/_min|_max_|_max$/.test(name)) {
+      // MIN / MAX: only the interpreter expresses them (evaluators/select.ts); TreeSHAP explains sums, so no contrib.
+      t.equal(model.evaluatorForm, 'interpreted', 'MIN / MAX run on the interpreter');
+      t.equal(
+        codeOf(() => model.predictBatch(input.rows, columns, 'contrib')),
+        'MODEL_FEATURE_UNSUPPORTED',
+        'contributions refused',
+      );
+      return;
+    }
     // ONNX Runtime has no contributions: check that TreeSHAP's add up to each margin.
     const margins = model.predictBatch(input.rows, columns, 'margin');
     const phi = model.predictBatch(input.rows, columns, 'contrib');
@@ -90,6 +101,35 @@ t.test('the CLI predicts an .onnx model as onnxruntime does', async (t) => {
   });
   t.equal(predictions.length, expected.length, 'one probability per class and row');
   t.equal(beyondUlp, 0, 'within 1 float32 ulp of onnxruntime');
+});
+
+t.test('the CLI predicts MIN / MAX models as onnxruntime does, and refuses their contributions', async (t) => {
+  const cli = join(dirname(fileURLToPath(import.meta.url)), '../dist/cli.js');
+  for (const name of ['modes_regressor_min', 'opset5_member_max_3_targets']) {
+    const dir = `onnx/${name}`;
+    const input = readFixtureJson<{ feature_names: string[]; rows: (number | null)[][] }>(`${dir}/input.json`);
+    const expected = await onnxruntime(readFixtureBytes(`${dir}/model.onnx`), input.rows, input.feature_names.length);
+    const run = (output: string) =>
+      spawnSync(
+        process.execPath,
+        [
+          cli,
+          'predict',
+          '--model',
+          fixtureFile(`${dir}/model.onnx`),
+          '--input',
+          fixtureFile(`${dir}/input.json`),
+        ].concat(['--output', output]),
+        { encoding: 'utf8', maxBuffer: 1 << 26 },
+      );
+    const result = run('prediction');
+    t.equal(result.status, 0, result.stderr);
+    const predictions = (JSON.parse(result.stdout) as (number | number[])[]).flat();
+    t.same(predictions, Array.from(expected), `${name}: predictions bit for bit`);
+    const contrib = run('contrib');
+    t.equal(contrib.status, 1, `${name}: contrib exits 1`);
+    t.match(contrib.stderr, /MODEL_FEATURE_UNSUPPORTED/, `${name}: with the typed code`);
+  }
 });
 
 t.test('damaged ONNX files are refused with typed errors', async (t) => {

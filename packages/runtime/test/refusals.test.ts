@@ -190,8 +190,6 @@ t.test('ONNX tree ensembles', async (t) => {
   );
   // Valid ONNX models (fixtures/onnx/generate.py) using what the loader does not implement.
   for (const [name, what] of [
-    ['aggregate_min', 'aggregate_function MIN'],
-    ['aggregate_max', 'aggregate_function MAX'],
     ['scaler_before_trees', 'a Scaler node before the trees'],
     ['double_input', 'a double input tensor'],
     ['double_thresholds', 'double thresholds (nodes_values_as_tensor)'],

@@ -46,6 +46,10 @@ function findLeaf(ensemble: TreeEnsemble, rule: SplitRule, root: number, x: Floa
  * ```
  */
 export function computeMargins(ensemble: TreeEnsemble, x: Float64Array, rows: number, out: Float64Array): void {
+  if (ensemble.aggregation !== undefined) {
+    extremeMargins(ensemble, x, rows, out, ensemble.aggregation === 'min');
+    return;
+  }
   const width = ensemble.numFeatures;
   const outputs = ensemble.numOutputs;
   const { baseMargin, marginDivisor, treeRoot, treeOutput, nodes } = ensemble;
@@ -71,6 +75,34 @@ export function computeMargins(ensemble: TreeEnsemble, x: Float64Array, rows: nu
         const i = r * outputs + k;
         out[i] = out[i]! / marginDivisor + baseMargin[k]!;
       }
+    }
+  }
+}
+
+/**
+ * Min / max aggregation (ONNX Runtime's TreeAggregatorMin / Max): the first value reached, then any smaller (larger)
+ * one; NaN leaves carry no value; an output no tree gave a value is 0, then the base margin is added.
+ */
+function extremeMargins(ensemble: TreeEnsemble, x: Float64Array, rows: number, out: Float64Array, min: boolean): void {
+  const width = ensemble.numFeatures;
+  const outputs = ensemble.numOutputs;
+  const { baseMargin, treeRoot, treeOutput, nodes } = ensemble;
+  const rule = splitRule(ensemble);
+  out.fill(NaN, 0, rows * outputs);
+  for (let t = 0; t < treeRoot.length; t++) {
+    const root = treeRoot[t]!;
+    const k = treeOutput[t]!;
+    for (let r = 0; r < rows; r++) {
+      const i = r * outputs + k;
+      const v = nodes.value[findLeaf(ensemble, rule, root, x, r * width)]!;
+      const current = out[i]!;
+      if (v === v && (current !== current || (min ? v < current : v > current))) out[i] = v;
+    }
+  }
+  for (let r = 0; r < rows; r++) {
+    for (let k = 0; k < outputs; k++) {
+      const i = r * outputs + k;
+      out[i] = (out[i] !== out[i] ? 0 : out[i]!) + baseMargin[k]!;
     }
   }
 }

@@ -92,7 +92,7 @@ export function parseOnnx(bytes: Uint8Array): TreeEnsemble {
   const post = string(node, 'post_transform', 'NONE');
   if (!POST_TRANSFORMS.has(post)) throw modelError('MODEL_OBJECTIVE_UNKNOWN', `ONNX: post_transform "${post}"`);
   const aggregate = classifier ? 'SUM' : string(node, 'aggregate_function', 'SUM');
-  if (aggregate !== 'SUM' && aggregate !== 'AVERAGE') {
+  if (!['SUM', 'AVERAGE', 'MIN', 'MAX'].includes(aggregate)) {
     throw modelError('MODEL_FEATURE_UNSUPPORTED', `ONNX: aggregate_function ${aggregate} is not implemented`);
   }
 
@@ -125,6 +125,7 @@ export function parseOnnx(bytes: Uint8Array): TreeEnsemble {
     }
     perOutput.set(leafNodes[i]!, f32(leafWeights[i]!));
   }
+  const extreme = aggregate === 'MIN' ? 'min' : aggregate === 'MAX' ? 'max' : undefined;
 
   const builder = new EnsembleBuilder();
   let maxFeature = -1;
@@ -132,7 +133,9 @@ export function parseOnnx(bytes: Uint8Array): TreeEnsemble {
   for (const [treeId, nodes] of trees) {
     for (const [output, leaves] of weights.get(treeId) ?? new Map<number, Map<number, number>>()) {
       usedOutputs.add(output);
-      maxFeature = Math.max(maxFeature, addTree(builder, treeId, nodes, output, leaves));
+      // Under MIN / MAX a leaf without a weight for this output gives it no value (NaN), not a 0.
+      const missing = extreme === undefined ? 0 : NaN;
+      maxFeature = Math.max(maxFeature, addTree(builder, treeId, nodes, output, leaves, missing));
     }
   }
   const numFeatures = node.numFeatures ?? maxFeature + 1;
@@ -152,6 +155,7 @@ export function parseOnnx(bytes: Uint8Array): TreeEnsemble {
     objective: `${node.opType} ${aggregate} ${post}`,
     baseMargin: new Float64Array(transform.numOutputs),
     marginDivisor: aggregate === 'AVERAGE' ? trees.size : 0,
+    ...(extreme === undefined ? {} : { aggregation: extreme }),
     transform: transform.transform,
     ...(labels === undefined ? {} : { classes: labels }),
   });
@@ -205,6 +209,7 @@ function addTree(
   nodes: Map<number, OnnxNode>,
   output: number,
   leaves: Map<number, number>,
+  missing: number,
 ): number {
   const ids = [...nodes.keys()].sort((a, b) => a - b);
   const index = new Map(ids.map((id, i) => [id, i]));
@@ -223,7 +228,7 @@ function addTree(
   for (const [id, n] of nodes) {
     const i = at(id);
     if (n.mode === 'LEAF') {
-      builder.setLeaf(i, leaves.get(id) ?? 0, cover.get(id)!);
+      builder.setLeaf(i, leaves.get(id) ?? missing, cover.get(id)!);
       continue;
     }
     const t = at(n.trueId);
