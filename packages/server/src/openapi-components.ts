@@ -56,6 +56,17 @@ function warningSchema(codes: Readonly<Record<string, string>> | undefined) {
   };
 }
 
+/** Which model answered, what it predicts and in which unit: the head of a single and of a batch answer. */
+const modelHeader = {
+  model: {
+    type: 'object',
+    required: ['name', 'version'],
+    properties: { name: { type: 'string' }, version: { type: 'string' } },
+  },
+  target: { type: 'string' },
+  unit: { type: 'string' },
+};
+
 const predictionFields = {
   value: { type: 'number', description: "The prediction in the target's unit." },
   interval,
@@ -136,13 +147,7 @@ export function openApiComponents(
         type: 'object',
         required: ['model', 'target', 'unit', 'value', 'interval', 'warnings'],
         properties: {
-          model: {
-            type: 'object',
-            required: ['name', 'version'],
-            properties: { name: { type: 'string' }, version: { type: 'string' } },
-          },
-          target: { type: 'string' },
-          unit: { type: 'string' },
+          ...modelHeader,
           ...predictionFields,
         },
       },
@@ -163,13 +168,7 @@ export function openApiComponents(
         type: 'object',
         required: ['model', 'target', 'unit', 'count', 'failed', 'results'],
         properties: {
-          model: {
-            type: 'object',
-            required: ['name', 'version'],
-            properties: { name: { type: 'string' }, version: { type: 'string' } },
-          },
-          target: { type: 'string' },
-          unit: { type: 'string' },
+          ...modelHeader,
           count: { type: 'integer' },
           failed: { type: 'integer' },
           results: {
