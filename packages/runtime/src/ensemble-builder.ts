@@ -4,7 +4,7 @@
  * never silently point into a neighbouring tree), turns it into an absolute index, and `build()` runs the structural
  * checks of `validate.ts` on the result.
  */
-import { MISSING_NAN, NOT_CATEGORICAL, type TreeEnsemble } from './ensemble.js';
+import { MISSING_NAN, NOT_CATEGORICAL, type LeafModels, type TreeEnsemble } from './ensemble.js';
 import { modelError } from './errors.js';
 import { validateEnsemble } from './validate.js';
 
@@ -44,6 +44,8 @@ export class EnsembleBuilder {
   private readonly categoryBits: number[] = [];
   private base = 0;
   private size = 0;
+  /** Linear leaves by absolute node index: intercept, features, coefficients. */
+  private readonly leafModels = new Map<number, [number, ArrayLike<number>, ArrayLike<number>]>();
 
   /** Number of trees added so far. */
   get numTrees(): number {
@@ -84,6 +86,20 @@ export class EnsembleBuilder {
     this.right[at] = -1;
     this.value[at] = value;
     this.cover[at] = cover;
+  }
+
+  /**
+   * Gives leaf `node` (index inside the current tree) a linear model: `constant` plus `coeffs[i] * x[features[i]]`
+   * (see `LeafModels`); its `value` from `setLeaf` remains the output when one of those features is missing.
+   */
+  setLeafModel(node: number, constant: number, features: ArrayLike<number>, coeffs: ArrayLike<number>): void {
+    if (features.length !== coeffs.length) {
+      throw modelError(
+        'MODEL_TRUNCATED',
+        `leaf ${node}: ${features.length} linear features, ${coeffs.length} coefficients`,
+      );
+    }
+    this.leafModels.set(this.base + this.local(node, 'node'), [constant, features, coeffs]);
   }
 
   /** Makes `node` a numeric split; `left`/`right` are indices inside the current tree. */
@@ -180,9 +196,32 @@ export class EnsembleBuilder {
         cover: this.cover.slice(0, this.count),
       },
       categories: { offset: Int32Array.from(this.categoryOffset), bits: Uint32Array.from(this.categoryBits) },
+      ...(this.leafModels.size > 0 ? { leafModels: this.packLeafModels() } : {}),
     };
     validateEnsemble(ensemble);
     return ensemble;
+  }
+
+  private packLeafModels(): LeafModels {
+    const constant = new Float64Array(this.count).fill(NaN);
+    const start = new Int32Array(this.count + 1);
+    let terms = 0;
+    for (const [, features] of this.leafModels.values()) terms += features.length;
+    const feature = new Int32Array(terms);
+    const coeff = new Float64Array(terms);
+    let at = 0;
+    for (let n = 0; n < this.count; n++) {
+      start[n] = at;
+      const model = this.leafModels.get(n);
+      if (model === undefined) continue;
+      constant[n] = model[0];
+      for (let i = 0; i < model[1].length; i++, at++) {
+        feature[at] = model[1][i]!;
+        coeff[at] = model[2][i]!;
+      }
+    }
+    start[this.count] = at;
+    return { constant, start, feature, coeff };
   }
 
   private reserve(needed: number): void {

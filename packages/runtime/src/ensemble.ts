@@ -68,6 +68,20 @@ export interface LinearTerm {
   readonly weights: Float64Array;
 }
 
+/**
+ * Linear models in leaves (LightGBM `linear_tree`): leaf n with a model (`constant[n]` not NaN) outputs
+ * constant[n] + sum of coeff[i] * x[feature[i]] for i from start[n] to start[n + 1], in double and in that order; if
+ * one of those features is missing the leaf gives its plain `value` instead (LightGBM's `Tree::Predict`).
+ */
+export interface LeafModels {
+  /** Per node: the intercept, NaN for a node without a linear model. */
+  readonly constant: Float64Array;
+  /** Per node + 1: where node n's terms start in `feature` / `coeff`. */
+  readonly start: Int32Array;
+  readonly feature: Int32Array;
+  readonly coeff: Float64Array;
+}
+
 /** Turns the margins of one row (`numOutputs` values) into the library's prediction (`predictionWidth` values). */
 export type OutputTransform = (margin: Float64Array, out: Float64Array) => void;
 
@@ -121,6 +135,8 @@ export interface TreeEnsemble {
    * means "no value for this output" and is skipped (ONNX leaves may weigh some outputs only).
    */
   readonly aggregation?: 'min' | 'max';
+  /** Linear models in leaves (LightGBM linear trees); absent when every leaf is a constant. */
+  readonly leafModels?: LeafModels;
   /** A linear model added to the trees' margin (XGBoost gblinear, whose ensembles hold no tree). */
   readonly linear?: LinearTerm;
 }

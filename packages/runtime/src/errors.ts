@@ -24,7 +24,7 @@ export const ERROR_CODES = [
   'MODEL_CATEGORY_INVALID',
   /** The objective is not one the runtime can reproduce. */
   'MODEL_OBJECTIVE_UNKNOWN',
-  /** A model feature the runtime does not implement (e.g. LightGBM linear trees); the message names it. */
+  /** A model feature the runtime does not implement (e.g. ONNX double precision), or contributions for a model that has none; the message names it. */
   'MODEL_FEATURE_UNSUPPORTED',
   /** Loader options contradict the model (e.g. feature names of the wrong length). */
   'MODEL_OPTIONS_INVALID',

@@ -208,6 +208,10 @@ export class TreeModel {
       // TreeSHAP explains a sum of trees; a min or max of leaves has no such decomposition.
       throw modelError('MODEL_FEATURE_UNSUPPORTED', `no contributions for ${this.ensemble.aggregation} aggregation`);
     }
+    if (this.ensemble.leafModels !== undefined) {
+      // LightGBM itself refuses pred_contrib for linear trees ("not implemented for linear trees").
+      throw modelError('MODEL_FEATURE_UNSUPPORTED', 'no contributions for linear trees (LightGBM gives none)');
+    }
     this.shap ??= new TreeShap(this.ensemble);
     return this.shap;
   }

@@ -42,6 +42,28 @@ export function validateEnsemble(ensemble: TreeEnsemble): void {
   for (const margin of ensemble.baseMargin) {
     if (!Number.isFinite(margin)) throw modelError('MODEL_VALUE_NOT_FINITE', `base margin ${margin}`);
   }
+  const models = ensemble.leafModels;
+  if (models !== undefined) {
+    if (models.constant.length !== count || models.start.length !== count + 1) {
+      throw modelError('MODEL_TRUNCATED', `leaf models cover ${models.constant.length} of ${count} nodes`);
+    }
+    for (let n = 0; n < count; n++) {
+      const constant = models.constant[n]!;
+      if (Number.isNaN(constant)) continue;
+      if (!Number.isFinite(constant) || nodes.feature[n] !== -1) {
+        throw modelError('MODEL_VALUE_NOT_FINITE', `node ${n}: linear leaf constant ${constant}`);
+      }
+      for (let i = models.start[n]!; i < models.start[n + 1]!; i++) {
+        const f = models.feature[i]!;
+        if (!(f >= 0 && f < numFeatures)) {
+          throw modelError('MODEL_FEATURE_OUT_OF_RANGE', `leaf ${n}: linear feature ${f} of ${numFeatures}`);
+        }
+        if (!Number.isFinite(models.coeff[i]!)) {
+          throw modelError('MODEL_VALUE_NOT_FINITE', `leaf ${n}: linear coefficient ${models.coeff[i]}`);
+        }
+      }
+    }
+  }
   const linear = ensemble.linear?.weights;
   if (linear !== undefined && linear.length !== numFeatures * numOutputs) {
     throw modelError(

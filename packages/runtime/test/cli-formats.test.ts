@@ -1,6 +1,6 @@
 // The parity contract for LightGBM, scikit-learn and ml-random-forest: every fixture case through
 // `node dist/cli.js predict --model FILE --input FILE --output KIND`, against the libraries' own outputs.
-// LightGBM: raw scores from model.txt bit for bit, predictions from model.json within 1e-15 relative;
+// LightGBM: raw scores from model.txt bit for bit (linear trees from both files), predictions from model.json within 1e-15 relative;
 // scikit-learn: margins and predictions bit for bit (poisson's exp within 1 ulp); ml-random-forest: bit for bit.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -44,25 +44,39 @@ function relativeMismatches(actual: readonly number[], expected: readonly number
   return count;
 }
 
-t.test('lightgbm/linear_tree is refused through the CLI (exit 1, typed code)', async (t) => {
-  for (const file of ['model.txt', 'model.json']) {
-    const result = spawnSync(
-      process.execPath,
-      [
-        cli,
-        'predict',
-        '--model',
-        fixtureFile(`lightgbm/linear_tree/${file}`),
-        '--input',
-        fixtureFile('lightgbm/linear_tree/input.json'),
-      ],
-      { encoding: 'utf8' },
-    );
-    t.equal(result.status, 1, `${file}: exit code`);
-    t.match(result.stderr, /^error: MODEL_FEATURE_UNSUPPORTED: /, `${file}: the code on stderr`);
-    t.equal(result.stdout, '', `${file}: no predictions`);
-  }
-});
+t.test(
+  'lightgbm/linear_tree: raw scores bit for bit through the CLI, contributions refused as LightGBM does',
+  async (t) => {
+    const dir = 'lightgbm/linear_tree';
+    const input = fixtureFile(`${dir}/input.json`);
+    const expected = readFixtureJson<{ raw: number[]; prediction: number[] }>(`${dir}/expected.json`);
+    for (const file of ['model.txt', 'model.json']) {
+      const raw = predict(fixtureFile(`${dir}/${file}`), input, 'margin');
+      t.same(exactMismatches(raw, expected.raw), { count: 0, mismatches: [] }, `${file}: raw scores bit for bit`);
+      const prediction = predict(fixtureFile(`${dir}/${file}`), input, 'prediction');
+      t.same(exactMismatches(prediction, expected.prediction), { count: 0, mismatches: [] }, `${file}: predictions`);
+    }
+    for (const file of ['model.txt', 'model.json']) {
+      const result = spawnSync(
+        process.execPath,
+        [
+          cli,
+          'predict',
+          '--model',
+          fixtureFile(`lightgbm/linear_tree/${file}`),
+          '--input',
+          fixtureFile('lightgbm/linear_tree/input.json'),
+          '--output',
+          'contrib',
+        ],
+        { encoding: 'utf8' },
+      );
+      t.equal(result.status, 1, `${file}: contrib exit code`);
+      t.match(result.stderr, /^error: MODEL_FEATURE_UNSUPPORTED: /, `${file}: the code on stderr`);
+      t.equal(result.stdout, '', `${file}: no contributions`);
+    }
+  },
+);
 
 for (const name of caseNames('lightgbm').filter((name) => name !== 'linear_tree')) {
   t.test(`lightgbm/${name} through the CLI`, async (t) => {

@@ -49,8 +49,7 @@ for (const version of ['1.7.4', '3.4.1', 'generated', 'generated-3.4.1']) {
     cases.push(loadCase(dir, 'model.json', 'margin'));
   }
 }
-// linear_tree is refused at load (lightgbm.test.ts): there is nothing to evaluate.
-for (const dir of caseDirs('lightgbm').filter((d) => !d.endsWith('/linear_tree'))) {
+for (const dir of caseDirs('lightgbm')) {
   cases.push(loadCase(dir, 'model.txt', 'raw'), loadCase(dir, 'model.json', 'raw'));
 }
 for (const dir of caseDirs('sklearn')) cases.push(loadCase(dir, 'model.json', 'margin'));
@@ -70,9 +69,14 @@ function firstMismatch(got: Float64Array, c: Case, width: number): string | unde
 for (const c of cases) {
   t.test(`every evaluator form equals ${c.name} bit for bit`, async (t) => {
     const ensemble = parseModel(c.model);
-    const forms: EvaluatorForm[] = walkApplies(ensemble)
-      ? ['wasm', 'nested', 'interpreted']
-      : ['nested', 'interpreted'];
+    // Linear leaves (LightGBM linear_tree) have only the interpreter (select.ts).
+    const forms: EvaluatorForm[] =
+      ensemble.leafModels !== undefined
+        ? ['interpreted']
+        : walkApplies(ensemble)
+          ? ['wasm', 'nested', 'interpreted']
+          : ['nested', 'interpreted'];
+    if (ensemble.leafModels !== undefined) t.throws(() => new TreeModel(ensemble, 'nested'), RangeError);
     t.equal(new TreeModel(ensemble).evaluatorForm, forms[0], `auto picks ${forms[0]}`);
     for (const form of forms) {
       const model = new TreeModel(ensemble, form);

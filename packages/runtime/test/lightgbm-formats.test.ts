@@ -108,7 +108,9 @@ t.test('refuses damaged model.txt files with typed errors', async (t) => {
     ['cut in the middle', 'MODEL_TRUNCATED', text.slice(0, Math.floor(text.length * 0.6))],
     ['without "end of trees"', 'MODEL_TRUNCATED', text.replace('end of trees', '')],
     ['cut inside a tree block', 'MODEL_TRUNCATED', text.slice(0, text.indexOf('leaf_value=', firstTree) + 40)],
-    ['linear tree', 'MODEL_FEATURE_UNSUPPORTED', replaceInTree0(/is_linear=0/, 'is_linear=1')],
+    // A linear tree needs its leaf models: is_linear=1 without leaf_const is a damaged file.
+    ['is_linear=1 without its leaf models', 'MODEL_TRUNCATED', replaceInTree0(/is_linear=0/, 'is_linear=1')],
+    ['an unknown is_linear value', 'MODEL_TRUNCATED', replaceInTree0(/is_linear=0/, 'is_linear=2')],
     ['a leaf value too few', 'MODEL_TRUNCATED', replaceInTree0(/(leaf_value=.*) \S+\n/, '$1\n')],
     ['a threshold that is not a number', 'MODEL_TRUNCATED', replaceInTree0(/threshold=0 /, 'threshold=zero ')],
     ['a child index out of range', 'MODEL_CHILD_OUT_OF_RANGE', replaceInTree0(/left_child=3 /, 'left_child=300 ')],

@@ -94,15 +94,23 @@ t.test('XGBoost get_dump JSON', async (t) => {
 t.test('LightGBM dump_model() JSON', async (t) => {
   const text = readFixtureText('lightgbm/regression/model.json');
   const firstLeaf = (node: Json): Json => ('leaf_value' in node ? node : firstLeaf(at(node, 'left_child')));
-  // What LightGBM writes for a linear tree's leaf (tree.cpp LinearModelToJSON): predicting the constant
-  // leaf_value instead would be silently wrong.
+  // What LightGBM writes for a linear tree's leaf (tree.cpp LinearModelToJSON) is read (lightgbm.test.ts); a leaf
+  // model missing its coefficients is refused rather than read as a constant leaf.
   t.same(
     withField(text, (m) => {
       const leaf = firstLeaf(at(m, 'tree_info', 0, 'tree_structure'));
       Object.assign(leaf, { leaf_const: 0.25, leaf_features: [3], leaf_coeff: [1e-5] });
     }),
-    [undefined, 'MODEL_FEATURE_UNSUPPORTED'],
-    'linear leaves',
+    [undefined, undefined],
+    'a linear leaf loads',
+  );
+  t.same(
+    withField(text, (m) => {
+      const leaf = firstLeaf(at(m, 'tree_info', 0, 'tree_structure'));
+      Object.assign(leaf, { leaf_const: 0.25, leaf_features: [3] });
+    }),
+    [undefined, 'MODEL_TRUNCATED'],
+    'a linear leaf without leaf_coeff',
   );
   t.same(
     withField(text, (m) => (at(m, 'tree_info', 0)['is_linear'] = true)),
@@ -132,8 +140,24 @@ t.test('LightGBM model.txt', async (t) => {
   const linear = `${text.slice(0, tree0)}is_linear=1\nleaf_const=0.5 0.5\nnum_features=1 1\n${text.slice(tree0 + 12)}`;
   t.equal(
     codeOf(() => loadModel(linear)),
-    'MODEL_FEATURE_UNSUPPORTED',
-    'a linear tree',
+    'MODEL_TRUNCATED',
+    'a linear tree without leaf_features and leaf_coeff',
+  );
+  // A whole linear tree 0 as LightGBM writes one: a constant and one term per leaf, leaves separated by two spaces.
+  const leaves = Number(/num_leaves=(\d+)/.exec(text.slice(text.indexOf('Tree=0')))![1]);
+  const perLeaf = (token: string, separator: string) => Array.from({ length: leaves }, () => token).join(separator);
+  const complete =
+    `${text.slice(0, tree0)}is_linear=1\nleaf_const=${perLeaf('0.5', ' ')}\nnum_features=${perLeaf('1', ' ')}\n` +
+    `leaf_features=${perLeaf('0', '  ')}  \nleaf_coeff=${perLeaf('-2', '  ')}  \n${text.slice(tree0 + 12)}`;
+  t.equal(
+    codeOf(() => loadModel(complete)),
+    undefined,
+    'a complete linear tree loads',
+  );
+  t.equal(
+    codeOf(() => loadModel(complete.replace('leaf_features=0  0', 'leaf_features=0  0  0'))),
+    'MODEL_TRUNCATED',
+    'more leaf_features than num_features counts',
   );
   const extra = `${text.slice(0, tree0)}leaf_const=0.5 0.5\n${text.slice(tree0)}`;
   t.equal(

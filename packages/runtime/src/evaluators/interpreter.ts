@@ -6,6 +6,7 @@
  * what makes float32 accumulation bit-exact, while the block keeps one tree's nodes hot in cache.
  */
 import type { TreeEnsemble } from '../ensemble.js';
+import { leafOutput } from '../linear/leaf-output.js';
 import { splitRule, type SplitRule } from '../split-rules/index.js';
 import type { MarginEvaluator } from './evaluator.js';
 
@@ -60,12 +61,14 @@ export function computeMargins(ensemble: TreeEnsemble, x: Float64Array, rows: nu
     for (let k = 0; k < outputs; k++) out[r * outputs + k] = averaging ? 0 : baseMargin[k]!;
   }
   const float32 = ensemble.accumulation === 'float32';
+  const models = ensemble.leafModels;
   for (let t = 0; t < treeRoot.length; t++) {
     const root = treeRoot[t]!;
     const k = treeOutput[t]!;
     for (let r = 0; r < rows; r++) {
       const i = r * outputs + k;
-      const sum = out[i]! + value[findLeaf(ensemble, rule, root, x, r * width)]!;
+      const leaf = findLeaf(ensemble, rule, root, x, r * width);
+      const sum = out[i]! + (models === undefined ? value[leaf]! : leafOutput(models, value, leaf, x, r * width));
       out[i] = float32 ? Math.fround(sum) : sum;
     }
   }
@@ -94,7 +97,11 @@ function extremeMargins(ensemble: TreeEnsemble, x: Float64Array, rows: number, o
     const k = treeOutput[t]!;
     for (let r = 0; r < rows; r++) {
       const i = r * outputs + k;
-      const v = nodes.value[findLeaf(ensemble, rule, root, x, r * width)]!;
+      const leaf = findLeaf(ensemble, rule, root, x, r * width);
+      const v =
+        ensemble.leafModels === undefined
+          ? nodes.value[leaf]!
+          : leafOutput(ensemble.leafModels, nodes.value, leaf, x, r * width);
       const current = out[i]!;
       if (v === v && (current !== current || (min ? v < current : v > current))) out[i] = v;
     }

@@ -5,8 +5,8 @@
  *    form measured, and it needs no `new Function`: a Content-Security-Policy may allow `wasm-unsafe-eval` alone.
  * 2. `nested`: JavaScript `if`/`else` generated at load, for every model; needs `new Function` (`unsafe-eval`).
  * 3. `interpreted`: the interpreter, for every model, under any policy, and for models too large to generate.
- *    Also the only form for min / max aggregation (ONNX `aggregate_function` MIN / MAX), which the generated forms,
- *    written for sums, do not express.
+ *    Also the only form for min / max aggregation (ONNX `aggregate_function` MIN / MAX) and for linear leaves
+ *    (LightGBM linear trees), which the generated forms, written for sums of constant leaves, do not express.
  *
  * All three give the same bits (the fixture tests run every form that applies on every case).
  */
@@ -27,8 +27,9 @@ const MAX_WASM_NODES = 4_000_000;
 const MAX_NESTED_NODES = 400_000;
 
 function generated(ensemble: TreeEnsemble, form: 'wasm' | 'nested'): MarginEvaluator | undefined {
-  // The generated forms add leaves; min / max aggregation (ONNX MIN / MAX) is left to the interpreter.
-  if (ensemble.aggregation !== undefined) return undefined;
+  // The generated forms add constant leaves; min / max aggregation (ONNX MIN / MAX) and linear leaves (LightGBM
+  // linear trees) are left to the interpreter.
+  if (ensemble.aggregation !== undefined || ensemble.leafModels !== undefined) return undefined;
   const count = ensemble.nodes.feature.length;
   if (form === 'wasm') return count <= MAX_WASM_NODES && walkApplies(ensemble) ? wasmEvaluator(ensemble) : undefined;
   return count <= MAX_NESTED_NODES && codeGenerationAllowed() ? nestedEvaluator(ensemble) : undefined;

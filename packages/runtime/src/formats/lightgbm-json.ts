@@ -56,7 +56,16 @@ const SPLIT_FIELDS: ReadonlySet<string> = new Set([
   'left_child',
   'right_child',
 ]);
-const LEAF_FIELDS: ReadonlySet<string> = new Set(['leaf_index', 'leaf_value', 'leaf_weight', 'leaf_count']);
+const LEAF_FIELDS: ReadonlySet<string> = new Set([
+  'leaf_index',
+  'leaf_value',
+  'leaf_weight',
+  'leaf_count',
+  // Linear trees (linear_tree=true): the leaf's linear model, all three or none.
+  'leaf_const',
+  'leaf_features',
+  'leaf_coeff',
+]);
 
 /**
  * Loads a LightGBM `dump_model()` JSON object (`Booster.dump_model()` in Python, `LGBM_BoosterDumpModel` in C).
@@ -152,6 +161,18 @@ function addTree(
       // A bare single-leaf tree may omit its count: it has no split for TreeSHAP to weigh.
       const cover = order.length === 1 && node['leaf_count'] === undefined ? 0 : readNumber(node, 'leaf_count', where);
       builder.setLeaf(i, readNumber(node, 'leaf_value', where), cover);
+      if (node['leaf_const'] !== undefined || node['leaf_features'] !== undefined || node['leaf_coeff'] !== undefined) {
+        const at = `${where} leaf ${describe(node['leaf_index'])}`;
+        const features = node['leaf_features'];
+        const coeffs = node['leaf_coeff'];
+        if (!Array.isArray(features) || !Array.isArray(coeffs)) {
+          throw modelError('MODEL_TRUNCATED', `${at}: a linear leaf needs leaf_features and leaf_coeff arrays`);
+        }
+        if (!features.every((f) => Number.isInteger(f)) || !coeffs.every((c) => typeof c === 'number')) {
+          throw modelError('MODEL_TRUNCATED', `${at}: leaf_features must be integers and leaf_coeff numbers`);
+        }
+        builder.setLeafModel(i, readNumber(node, 'leaf_const', at), features, coeffs);
+      }
       return;
     }
     const at = `${where} node ${describe(node['split_index'])}`;

@@ -42,8 +42,15 @@ const TREE_KEYS: ReadonlySet<string> = new Set([
   'cat_boundaries',
   'cat_threshold',
   'is_linear',
+  'leaf_const',
+  'num_features',
+  'leaf_features',
+  'leaf_coeff',
   'shrinkage',
 ]);
+
+const LINEAR_KEYS: ReadonlySet<string> = new Set(['leaf_const', 'num_features', 'leaf_features', 'leaf_coeff']);
+const CONSTANT_TREE_KEYS: ReadonlySet<string> = new Set([...TREE_KEYS].filter((key) => !LINEAR_KEYS.has(key)));
 
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
@@ -141,10 +148,12 @@ export function parseLightgbmText(text: string): TreeEnsemble {
 
 function addTree(builder: EnsembleBuilder, block: Map<string, string>, where: string, output: number): void {
   const numLeaves = integer(required(block, 'num_leaves', where), `${where} num_leaves`, 1);
-  if (block.get('is_linear') !== undefined && block.get('is_linear') !== '0') {
-    throw modelError('MODEL_FEATURE_UNSUPPORTED', `${where}: linear trees (is_linear=1) are not supported`);
+  const linear = block.get('is_linear') ?? '0';
+  if (linear !== '0' && linear !== '1') throw modelError('MODEL_TRUNCATED', `${where}: is_linear=${linear}`);
+  for (const key of block.keys()) {
+    // Leaf models in a tree that does not declare itself linear: LightGBM would skip them; refuse the contradiction.
+    refuseUnknownKey(key, linear === '1' ? TREE_KEYS : CONSTANT_TREE_KEYS, where);
   }
-  for (const key of block.keys()) refuseUnknownKey(key, TREE_KEYS, where);
   // Internal node i keeps index i; leaf j (written ~j = -j-1 in the child arrays) becomes splits + j.
   const splits = numLeaves - 1;
   const leafValue = numbers(block, 'leaf_value', where, numLeaves);
@@ -152,6 +161,7 @@ function addTree(builder: EnsembleBuilder, block: Map<string, string>, where: st
   const leafCount = numLeaves === 1 && !block.has('leaf_count') ? [0] : numbers(block, 'leaf_count', where, numLeaves);
   builder.addTree(splits + numLeaves, output);
   for (let j = 0; j < numLeaves; j++) builder.setLeaf(splits + j, leafValue[j]!, leafCount[j]!);
+  if (linear === '1') addLeafModels(builder, block, where, splits, numLeaves);
   if (splits === 0) return;
 
   const feature = integers(block, 'split_feature', where, splits);
@@ -198,6 +208,45 @@ function addTree(builder: EnsembleBuilder, block: Map<string, string>, where: st
       catSets.set(catIndex, set);
     }
     builder.setCategoricalSplit(i, feature[i]!, set, left, right, defaultLeft, internalCount[i]!);
+  }
+}
+
+/**
+ * A linear tree's leaf models: `leaf_const` and `num_features` per leaf, then every leaf's `leaf_features` and
+ * `leaf_coeff` one after the other (LightGBM separates leaves with extra spaces; only the counts delimit them).
+ */
+function addLeafModels(
+  builder: EnsembleBuilder,
+  block: Map<string, string>,
+  where: string,
+  splits: number,
+  numLeaves: number,
+): void {
+  const constants = numbers(block, 'leaf_const', where, numLeaves);
+  const counts = integers(block, 'num_features', where, numLeaves);
+  const words = (key: string) =>
+    required(block, key, where)
+      .trim()
+      .split(/\s+/)
+      .filter((w) => w !== '');
+  const features = words('leaf_features').map((w) => integer(w, `${where} leaf_features`));
+  const coeffs = words('leaf_coeff').map((w) => {
+    if (!NUMBER.test(w)) throw modelError('MODEL_TRUNCATED', `${where}: "leaf_coeff" holds "${w}", not a number`);
+    return Number(w);
+  });
+  let total = 0;
+  for (let j = 0; j < numLeaves; j++) total += counts[j]!;
+  if (features.length !== total || coeffs.length !== total) {
+    throw modelError(
+      'MODEL_TRUNCATED',
+      `${where}: ${features.length} leaf_features and ${coeffs.length} leaf_coeff for ${total} linear terms`,
+    );
+  }
+  let at = 0;
+  for (let j = 0; j < numLeaves; j++) {
+    const end = at + counts[j]!;
+    builder.setLeafModel(splits + j, constants[j]!, features.slice(at, end), coeffs.slice(at, end));
+    at = end;
   }
 }
 
