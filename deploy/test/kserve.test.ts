@@ -10,7 +10,7 @@ import { loadConfig, loadSchemaPackage, runServer } from '@seattle-energy/server
 import t, { type Test } from 'tap';
 import { parse } from 'yaml';
 
-import { structuralErrors, type StructuralSchema } from './structural-schema.js';
+import { structuralErrors, type StructuralSchema } from './fixtures/structural-schema.js';
 
 const kserve = fileURLToPath(new URL('../kserve', import.meta.url));
 const read = (file: string) => parse(readFileSync(join(kserve, file), 'utf8')) as Manifest;
